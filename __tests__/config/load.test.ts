@@ -1,0 +1,119 @@
+import { environments } from '../../config/environments';
+import { ConfigurationError, loadEnvironments } from '../../config/load';
+import type { EnvironmentInput } from '../../config/schema';
+
+const valid: EnvironmentInput = {
+  name: 'dev',
+  accountId: '111111111111',
+  region: 'ap-northeast-1',
+  state: { bucket: 'example-tfstate', region: 'ap-northeast-1' },
+  accountDisplayName: { value: '開発アカウント' },
+  alerts: { topicName: 'OPE-dev', emails: ['ops@example.com'] },
+};
+
+function problemsOf(inputs: unknown[], overrides = {}): string[] {
+  try {
+    loadEnvironments(inputs, overrides);
+  } catch (error) {
+    if (error instanceof ConfigurationError) return [...error.problems];
+    throw error;
+  }
+  throw new Error('expected the settings to be rejected');
+}
+
+function problemOf(change: Record<string, unknown>): string {
+  const problems = problemsOf([{ ...valid, ...change }]);
+  expect(problems).toHaveLength(1);
+  return problems[0]!;
+}
+
+describe('environment settings', () => {
+  it('accepts the example environments shipped in the repository', () => {
+    expect(loadEnvironments(environments).map((environment) => environment.name)).toEqual(['dev', 'stg', 'prod']);
+  });
+
+  it('fills in the SPEC defaults', () => {
+    const [settings] = loadEnvironments([valid]);
+    expect(settings).toMatchObject({
+      alerts: { language: 'ja', timeZone: 'Asia/Tokyo' },
+      updateTargets: { tagKey: 'ope-type', tagValues: ['auto'] },
+      ssmAgentUpdate: { name: 'dev-update-ssm-agent', schedule: 'cron(0 5 ? * TUE *)', maxConcurrency: '100%', maxErrors: '0%' },
+      cloudWatchAgentUpdate: { name: 'dev-update-cloudwatch-agent', schedule: 'rate(30 days)', maxConcurrency: '100%', maxErrors: '0%' },
+      lambdaPackaging: 'archive',
+      logRetentionDays: 90,
+      accountDisplayName: { create: true, value: '開発アカウント', parameterName: '/ssm-agent-ops/dev/account-display-name' },
+    });
+  });
+
+  it('references an existing display-name parameter instead of creating one', () => {
+    const [settings] = loadEnvironments([{ ...valid, accountDisplayName: { existingParameterName: '/org/account-name' } }]);
+    expect(settings!.accountDisplayName).toEqual({ create: false, parameterName: '/org/account-name' });
+  });
+
+  describe('names the environment, the field, the value and what is allowed', () => {
+    it.each<[string, Record<string, unknown>, string]>([
+      ['environment name', { name: 'Prod_1' }, 'Prod_1 › name = "Prod_1" is not allowed; allowed: lower-case letters'],
+      ['account ID', { accountId: '1234' }, 'dev › accountId = "1234" is not allowed; allowed: a 12-digit AWS account ID'],
+      ['region', { region: 'tokyo' }, 'dev › region = "tokyo" is not allowed; allowed: an AWS region code'],
+      ['tag key', { tags: { 'aws:owner': 'x' } }, 'dev › tags.aws:owner: key "aws:owner" is not allowed; allowed: a key that does not start with "aws:"'],
+      ['tag value', { tags: { Owner: 'a|b' } }, 'dev › tags.Owner = "a|b" is not allowed; allowed: a tag value'],
+      ['state bucket', { state: { bucket: 'Bad_Bucket', region: 'ap-northeast-1' } }, 'dev › state.bucket = "Bad_Bucket" is not allowed; allowed: an S3 bucket name'],
+      ['e-mail address', { alerts: { topicName: 'OPE', emails: ['ops@example.com', 'not-an-address'] } }, 'dev › alerts.emails[1] = "not-an-address" is not allowed; allowed: an e-mail address'],
+      ['no e-mail address', { alerts: { topicName: 'OPE', emails: [] } }, 'dev › alerts.emails = [] is not allowed; allowed: at least one e-mail address'],
+      ['topic name', { alerts: { topicName: 'OPE alerts', emails: ['ops@example.com'] } }, 'dev › alerts.topicName = "OPE alerts" is not allowed; allowed: an SNS topic name'],
+      ['language', { alerts: { topicName: 'OPE', emails: ['ops@example.com'], language: 'fr' } }, 'dev › alerts.language = "fr" is not allowed; allowed: one of ja, en'],
+      ['time zone', { alerts: { topicName: 'OPE', emails: ['ops@example.com'], timeZone: 'Tokyo' } }, 'dev › alerts.timeZone = "Tokyo" is not allowed; allowed: an IANA time zone'],
+      ['target tag key', { updateTargets: { tagKey: '', tagValues: ['auto'] } }, 'dev › updateTargets.tagKey = "" is not allowed; allowed: a tag key'],
+      ['target tag values', { updateTargets: { tagKey: 'ope-type', tagValues: [] } }, 'dev › updateTargets.tagValues = [] is not allowed; allowed: at least one tag value'],
+      ['schedule (rate)', { cloudWatchAgentUpdate: { schedule: 'rate(31 days)' } }, 'dev › cloudWatchAgentUpdate.schedule = "rate(31 days)" is not allowed; allowed: a rate from 30 minutes to 30 days'],
+      ['schedule (cron)', { ssmAgentUpdate: { schedule: 'cron(0 5 * * TUE *)' } }, 'dev › ssmAgentUpdate.schedule = "cron(0 5 * * TUE *)" is not allowed; allowed: "?" in exactly one'],
+      ['MaxConcurrency', { ssmAgentUpdate: { schedule: 'rate(1 day)', maxConcurrency: 'abc' } }, 'dev › ssmAgentUpdate.maxConcurrency = "abc" is not allowed; allowed: a count such as 10 or a percentage from 1% to 100%'],
+      ['MaxConcurrency of 0%', { ssmAgentUpdate: { schedule: 'rate(1 day)', maxConcurrency: '0%' } }, 'dev › ssmAgentUpdate.maxConcurrency = "0%" is not allowed'],
+      ['MaxErrors', { ssmAgentUpdate: { schedule: 'rate(1 day)', maxErrors: '101%' } }, 'dev › ssmAgentUpdate.maxErrors = "101%" is not allowed; allowed: a count such as 0 or 10, or a percentage from 0% to 100%'],
+      ['association name', { ssmAgentUpdate: { schedule: 'rate(1 day)', name: 'ab' } }, 'dev › ssmAgentUpdate.name = "ab" is not allowed; allowed: 3-128 characters from a-z A-Z 0-9 _ - .'],
+      ['display name parameter', { accountDisplayName: { existingParameterName: 'no-slash' } }, 'dev › accountDisplayName.existingParameterName = "no-slash" is not allowed; allowed: a hierarchical SSM parameter name'],
+      ['display name shape', { accountDisplayName: { value: '本番', existingParameterName: '/a/b' } }, 'dev › accountDisplayName = {"value":"本番","existingParameterName":"/a/b"} is not allowed; allowed: either { value }'],
+      ['packaging', { lambdaPackaging: 'zip' }, 'dev › lambdaPackaging = "zip" is not allowed; allowed: one of archive, asset'],
+      ['log retention', { logRetentionDays: 45 }, 'dev › logRetentionDays = 45 is not allowed; allowed: one of 1, 3, 5, 7, 14, 30'],
+      ['unknown field', { alarmEmail: 'x' }, 'dev › (settings): unknown field alarmEmail'],
+      ['missing field', { accountId: undefined }, 'dev › accountId is missing; it is required'],
+    ])('%s', (_rule, change, expected) => {
+      expect(problemOf(change)).toContain(expected);
+    });
+  });
+
+  it('accepts the rate controls AWS accepts', () => {
+    for (const [maxConcurrency, maxErrors] of [['10', '0'], ['10%', '0%'], ['100%', '100%'], ['1', '5%']]) {
+      expect(() => loadEnvironments([{ ...valid, ssmAgentUpdate: { schedule: 'rate(1 day)', maxConcurrency, maxErrors } }])).not.toThrow();
+    }
+  });
+
+  it('lists every problem of every environment at once', () => {
+    const problems = problemsOf([
+      { ...valid, alerts: { topicName: 'OPE', emails: ['bad'] }, cloudWatchAgentUpdate: { schedule: 'rate(31 days)' } },
+      { ...valid, name: 'prod', ssmAgentUpdate: { schedule: 'cron(0 5 ? * TUE *)', maxConcurrency: 'abc' } },
+    ]);
+    expect(problems).toEqual([
+      expect.stringContaining('dev › alerts.emails[0] = "bad"'),
+      expect.stringContaining('dev › cloudWatchAgentUpdate.schedule = "rate(31 days)"'),
+      expect.stringContaining('prod › ssmAgentUpdate.maxConcurrency = "abc"'),
+    ]);
+  });
+
+  it('rejects two environments of the same name', () => {
+    expect(problemsOf([valid, valid])).toEqual(['dev › name = "dev" is not allowed; allowed: each environment name only once']);
+  });
+
+  it('applies LAMBDA_PACKAGING to every environment, and rejects an unknown mode', () => {
+    expect(loadEnvironments([valid], { lambdaPackaging: 'asset' })[0]!.lambdaPackaging).toBe('asset');
+    expect(problemsOf([valid], { lambdaPackaging: 'docker' })).toEqual([
+      'LAMBDA_PACKAGING = "docker" is not allowed; allowed: one of archive, asset',
+    ]);
+  });
+
+  it('puts every problem into the error message', () => {
+    expect(() => loadEnvironments([{ ...valid, accountId: 'x', region: 'y' }])).toThrow(
+      /Invalid ssm-agent-ops settings \(2 problems\); nothing was synthesized:\n {2}- dev › accountId = "x".*\n {2}- dev › region = "y"/,
+    );
+  });
+});

@@ -1,0 +1,42 @@
+import type { EnvironmentInput } from './schema';
+
+/**
+ * The environments this app deploys, one stack each. These example values synthesize and plan without
+ * an AWS account; replace the account IDs, buckets and addresses with your own before deploying.
+ * Omitted fields take the defaults of SPEC section 1 (see README "Configuration").
+ */
+const shared = {
+  region: 'ap-northeast-1',
+  tags: { Project: 'ssm-agent-ops', ManagedBy: 'cdktf' },
+  state: { bucket: 'example-ssm-agent-ops-tfstate', region: 'ap-northeast-1' },
+} satisfies Partial<EnvironmentInput>;
+
+export const environments: EnvironmentInput[] = [
+  {
+    ...shared,
+    name: 'dev',
+    accountId: '111111111111',
+    tags: { ...shared.tags, Environment: 'dev' },
+    accountDisplayName: { value: '開発アカウント' },
+    alerts: { topicName: 'OPE-dev', emails: ['ops-dev@example.com'] },
+    logRetentionDays: 30,
+  },
+  {
+    ...shared,
+    name: 'stg',
+    accountId: '222222222222',
+    tags: { ...shared.tags, Environment: 'stg' },
+    accountDisplayName: { value: '検証アカウント' },
+    alerts: { topicName: 'OPE-stg', emails: ['ops-stg@example.com'] },
+    logRetentionDays: 90,
+  },
+  {
+    ...shared,
+    name: 'prod',
+    accountId: '333333333333',
+    tags: { ...shared.tags, Environment: 'prod' },
+    accountDisplayName: { value: '本番アカウント' },
+    alerts: { topicName: 'OPE', emails: ['ops@example.com', 'ops-oncall@example.com'] },
+    logRetentionDays: 400,
+  },
+];

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+import { environmentSchema, LAMBDA_PACKAGING_MODES, type EnvironmentSettings, type LambdaPackaging } from './schema';
+
+/** Raised when settings are invalid; `problems` holds one line per invalid value. */
+export class ConfigurationError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(
+      `Invalid ssm-agent-ops settings (${problems.length} problem${problems.length === 1 ? '' : 's'}); nothing was synthesized:\n` +
+        problems.map((problem) => `  - ${problem}`).join('\n'),
+    );
+    this.name = 'ConfigurationError';
+  }
+}
+
+/** Settings that come from the command line for one synth rather than from `config/environments.ts`. */
+export interface SynthOverrides {
+  /** Raw value of the `LAMBDA_PACKAGING` environment variable, if set. */
+  lambdaPackaging?: string | undefined;
+}
+
+/**
+ * Validates every environment and returns them with defaults filled in, or throws a
+ * {@link ConfigurationError} listing every problem at once.
+ */
+export function loadEnvironments(inputs: readonly unknown[], overrides: SynthOverrides = {}): EnvironmentSettings[] {
+  const problems: string[] = [];
+  const packagingOverride = parsePackagingOverride(overrides.lambdaPackaging, problems);
+
+  const environments: EnvironmentSettings[] = [];
+  inputs.forEach((input, index) => {
+    const label = environmentLabel(input, index);
+    const result = environmentSchema.safeParse(input);
+    if (!result.success) {
+      problems.push(...result.error.issues.map((issue) => describeIssue(label, input, issue)));
+      return;
+    }
+    environments.push(packagingOverride ? { ...result.data, lambdaPackaging: packagingOverride } : result.data);
+  });
+
+  problems.push(...duplicateNames(environments.map((environment) => environment.name)));
+  if (inputs.length === 0) problems.push('no environments are configured');
+
+  if (problems.length > 0) throw new ConfigurationError(problems);
+  return environments;
+}
+
+function parsePackagingOverride(raw: string | undefined, problems: string[]): LambdaPackaging | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if ((LAMBDA_PACKAGING_MODES as readonly string[]).includes(raw)) return raw as LambdaPackaging;
+  problems.push(`LAMBDA_PACKAGING = ${JSON.stringify(raw)} is not allowed; allowed: one of ${LAMBDA_PACKAGING_MODES.join(', ')}`);
+  return undefined;
+}
+
+/** Stack names, state keys and default resource names derive from the environment name. */
+function duplicateNames(names: readonly string[]): string[] {
+  const seen = new Set<string>();
+  const repeated = new Set<string>();
+  for (const name of names) (seen.has(name) ? repeated : seen).add(name);
+  return [...repeated].map((name) => `${name} › name = ${JSON.stringify(name)} is not allowed; allowed: each environment name only once`);
+}
+
+function environmentLabel(input: unknown, index: number): string {
+  const name = (input as { name?: unknown } | null)?.name;
+  return typeof name === 'string' && name !== '' ? name : `environment #${index + 1}`;
+}
+
+function describeIssue(label: string, input: unknown, issue: z.core.$ZodIssue): string {
+  const field = formatPath(issue.path) || '(settings)';
+  // A bad record key is reported at the key's path; the offending value is the key itself.
+  if (issue.code === 'invalid_key') {
+    const key = issue.path[issue.path.length - 1];
+    return `${label} › ${field}: key ${JSON.stringify(key)} is not allowed; allowed: ${issue.issues[0]?.message ?? issue.message}`;
+  }
+  if (issue.code === 'unrecognized_keys') {
+    return `${label} › ${field}: unknown field${issue.keys.length === 1 ? '' : 's'} ${issue.keys.join(', ')}; allowed: only the fields documented in README "Configuration"`;
+  }
+  const value = valueAt(input, issue.path);
+  if (value === undefined) {
+    return issue.code === 'invalid_type'
+      ? `${label} › ${field} is missing; it is required`
+      : `${label} › ${field} is missing; allowed: ${issue.message}`;
+  }
+  return `${label} › ${field} = ${JSON.stringify(value)} is not allowed; allowed: ${issue.message}`;
+}
+
+function formatPath(path: readonly PropertyKey[]): string {
+  return path
+    .map((part, index) => (typeof part === 'number' ? `[${part}]` : `${index === 0 ? '' : '.'}${String(part)}`))
+    .join('');
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current = input;
+  for (const part of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[part];
+  }
+  return current;
+}

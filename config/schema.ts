@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import { scheduleProblem } from './schedule';
+
+/**
+ * The schema of one environment's settings. Every message below says what is allowed; the loader adds
+ * the environment, the field and the offending value.
+ */
+
+/** CloudWatch Logs accepts only these retention periods. */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+export const LAMBDA_PACKAGING_MODES = ['archive', 'asset'] as const;
+export type LambdaPackaging = (typeof LAMBDA_PACKAGING_MODES)[number];
+
+export const LANGUAGES = ['ja', 'en'] as const;
+export type Language = (typeof LANGUAGES)[number];
+
+// Patterns of the SSM API (CreateAssociation's MaxConcurrency and MaxErrors).
+const MAX_CONCURRENCY = /^([1-9]\d*|[1-9]\d?%|100%)$/;
+const MAX_ERRORS = /^([1-9]\d*|0|[1-9]?\d%|100%)$/;
+
+const environmentName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{1,19}$/, 'lower-case letters, digits and "-", 2-20 characters, starting with a letter');
+
+const tagKey = z
+  .string()
+  .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u, 'a tag key: 1-128 letters, digits, spaces and _ . : / = + - @')
+  .refine((key) => !key.toLowerCase().startsWith('aws:'), 'a key that does not start with "aws:" (reserved by AWS)');
+
+const tagValue = z
+  .string()
+  .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u, 'a tag value: up to 256 letters, digits, spaces and _ . : / = + - @');
+
+const region = z
+  .string()
+  .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, 'an AWS region code such as ap-northeast-1');
+
+const schedule = z.string().superRefine((expression, context) => {
+  const problem = scheduleProblem(expression);
+  if (problem) context.addIssue({ code: 'custom', message: problem });
+});
+
+const associationName = z
+  .string()
+  .regex(/^[a-zA-Z0-9_\-.]{3,128}$/, '3-128 characters from a-z A-Z 0-9 _ - .');
+
+const parameterName = z
+  .string()
+  .regex(
+    /^\/[a-zA-Z0-9_.\-/]{1,1010}$/,
+    'a hierarchical SSM parameter name such as /ops/account-display-name (a-z A-Z 0-9 _ . - /)',
+  )
+  .refine((name) => !/^\/(aws|ssm)/i.test(name), 'a name that does not start with /aws or /ssm (reserved by AWS)');
+
+const association = z.object({
+  /** Defaults to `<environment>-<what it updates>`. */
+  name: associationName.optional(),
+  /** Association schedules run in UTC. */
+  schedule,
+  maxConcurrency: z.string().regex(MAX_CONCURRENCY, 'a count such as 10 or a percentage from 1% to 100%').default('100%'),
+  maxErrors: z.string().regex(MAX_ERRORS, 'a count such as 0 or 10, or a percentage from 0% to 100%').default('0%'),
+});
+
+const timeZone = z.string().refine((zone) => {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'an IANA time zone such as Asia/Tokyo');
+
+/** Either the stack creates the parameter from `value`, or it reads an existing parameter by name. */
+const accountDisplayName = z.union(
+  [
+    z.strictObject({
+      value: z.string().min(1, 'a non-empty name').max(4096, 'at most 4096 characters'),
+      parameterName: parameterName.optional(),
+    }),
+    z.strictObject({ existingParameterName: parameterName }),
+  ],
+  { error: 'either { value } to create the parameter or { existingParameterName } to use one that exists' },
+);
+
+export const environmentSchema = z
+  .strictObject({
+    name: environmentName,
+    /** The provider refuses to touch any other account (allowed_account_ids). */
+    accountId: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account ID'),
+    region,
+    tags: z.record(tagKey, tagValue).default({}),
+    state: z.strictObject({
+      bucket: z
+        .string()
+        .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name: 3-63 lower-case letters, digits, "." and "-"'),
+      region,
+    }),
+    accountDisplayName,
+    alerts: z.strictObject({
+      topicName: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,256}$/, 'an SNS topic name: 1-256 letters, digits, "_" and "-"'),
+      emails: z.array(z.email('an e-mail address such as ops@example.com')).min(1, 'at least one e-mail address'),
+      language: z.enum(LANGUAGES, `one of ${LANGUAGES.join(', ')}`).default('ja'),
+      timeZone: timeZone.default('Asia/Tokyo'),
+    }),
+    updateTargets: z
+      .strictObject({
+        tagKey: tagKey.default('ope-type'),
+        tagValues: z.array(tagValue).min(1, 'at least one tag value').default(['auto']),
+      })
+      .default({ tagKey: 'ope-type', tagValues: ['auto'] }),
+    ssmAgentUpdate: association.default({ schedule: 'cron(0 5 ? * TUE *)', maxConcurrency: '100%', maxErrors: '0%' }),
+    cloudWatchAgentUpdate: association.default({ schedule: 'rate(30 days)', maxConcurrency: '100%', maxErrors: '0%' }),
+    lambdaPackaging: z.enum(LAMBDA_PACKAGING_MODES, `one of ${LAMBDA_PACKAGING_MODES.join(', ')}`).default('archive'),
+    logRetentionDays: z
+      .number()
+      .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
+        message: `one of ${LOG_RETENTION_DAYS.join(', ')}`,
+      })
+      .default(90),
+  })
+  .transform((settings) => ({
+    ...settings,
+    ssmAgentUpdate: { ...settings.ssmAgentUpdate, name: settings.ssmAgentUpdate.name ?? `${settings.name}-update-ssm-agent` },
+    cloudWatchAgentUpdate: {
+      ...settings.cloudWatchAgentUpdate,
+      name: settings.cloudWatchAgentUpdate.name ?? `${settings.name}-update-cloudwatch-agent`,
+    },
+    accountDisplayName:
+      'value' in settings.accountDisplayName
+        ? {
+            value: settings.accountDisplayName.value,
+            parameterName: settings.accountDisplayName.parameterName ?? `/ssm-agent-ops/${settings.name}/account-display-name`,
+            create: true as const,
+          }
+        : { parameterName: settings.accountDisplayName.existingParameterName, create: false as const },
+  }));
+
+/** Settings as written in `config/environments.ts`; omitted fields take the SPEC defaults. */
+export type EnvironmentInput = z.input<typeof environmentSchema>;
+/** Validated settings of one environment, defaults filled in. */
+export type EnvironmentSettings = z.output<typeof environmentSchema>;
+export type AssociationSettings = EnvironmentSettings['ssmAgentUpdate'];

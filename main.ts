@@ -1,0 +1,23 @@
+import { join } from 'node:path';
+import { App } from 'cdktf';
+import { environments } from './config/environments';
+import { ConfigurationError, loadEnvironments } from './config/load';
+import { SsmAgentOpsStack } from './stacks/ssm-agent-ops-stack';
+
+function main(): void {
+  // Settings are checked before the App exists: the App creates the output directory.
+  const settings = loadEnvironments(environments, { lambdaPackaging: process.env.LAMBDA_PACKAGING });
+  const app = new App();
+  for (const environment of settings) {
+    new SsmAgentOpsStack(app, { settings: environment, bundlesDir: join(__dirname, 'dist') });
+  }
+  app.synth();
+}
+
+try {
+  main();
+} catch (error) {
+  if (!(error instanceof ConfigurationError)) throw error;
+  console.error(error.message);
+  process.exitCode = 1;
+}

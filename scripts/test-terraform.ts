@@ -1,0 +1,179 @@
+/**
+ * Real-Terraform check of every environment's stack: synthesizes all stacks twice in `asset` mode and
+ * requires byte-identical output, copies each stack directory elsewhere (it must be relocatable), and
+ * runs offline `terraform init`, `validate` and `plan` against the provider mirror named by
+ * TF_PLUGIN_MIRROR. Skips loudly when Terraform or the mirror is not available.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+
+const ROOT = resolve(__dirname, '..');
+
+/** Resource types every environment's plan must create. */
+export const EXPECTED_RESOURCE_TYPES = [
+  'aws_kms_alias',
+  'aws_kms_key',
+  'aws_sns_topic',
+  'aws_sns_topic_policy',
+  'aws_sns_topic_subscription',
+  'aws_ssm_association',
+  'aws_ssm_parameter',
+] as const;
+
+/** Makes the synthesized stack plannable offline without touching any of its own files. */
+const OFFLINE_OVERRIDE = {
+  terraform: { backend: { local: { path: 'terraform.tfstate' } } },
+  provider: {
+    aws: {
+      access_key: 'offline-check',
+      secret_key: 'offline-check',
+      skip_credentials_validation: true,
+      skip_requesting_account_id: true,
+      skip_metadata_api_check: 'true',
+      skip_region_validation: true,
+      // The dummy credentials belong to no account, so the account guard has nothing to compare.
+      allowed_account_ids: null,
+    },
+  },
+};
+
+interface CommandResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<CommandResult> {
+  return new Promise((resolvePromise, reject) => {
+    const child = spawn(command, args, { cwd: options.cwd, env: { ...process.env, ...options.env } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolvePromise({ code, stdout, stderr }));
+  });
+}
+
+async function mustRun(label: string, command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }) {
+  const result = await run(command, args, options);
+  if (result.code !== 0) {
+    throw new Error(`${label} failed (exit ${result.code}):\n${result.stdout}\n${result.stderr}`);
+  }
+  return result;
+}
+
+function skip(reason: string): never {
+  const line = '!'.repeat(78);
+  console.log(`${line}\n!!! SKIPPED: real-Terraform checks did not run.\n!!! ${reason}\n${line}`);
+  process.exit(0);
+}
+
+function listFiles(directory: string): string[] {
+  return readdirSync(directory, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(directory, join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+function compareTrees(first: string, second: string): string[] {
+  const firstFiles = listFiles(first);
+  const secondFiles = listFiles(second);
+  const differences: string[] = [];
+  for (const file of new Set([...firstFiles, ...secondFiles])) {
+    const a = join(first, file);
+    const b = join(second, file);
+    if (!existsSync(a) || !existsSync(b)) differences.push(`${file}: only in one synth`);
+    else if (!readFileSync(a).equals(readFileSync(b))) differences.push(`${file}: contents differ`);
+  }
+  return differences;
+}
+
+function synth(outdir: string) {
+  return mustRun('synth', process.execPath, ['--import', 'tsx', 'main.ts'], {
+    cwd: ROOT,
+    env: { CDKTF_OUTDIR: outdir, LAMBDA_PACKAGING: 'asset' },
+  });
+}
+
+interface PlannedChange {
+  address: string;
+  type: string;
+  change: { actions: string[] };
+}
+
+async function checkStack(stack: string, sourceDir: string, workDir: string, mirror: string): Promise<string> {
+  const dir = join(workDir, stack);
+  cpSync(sourceDir, dir, { recursive: true });
+  writeFileSync(join(dir, 'zz_offline_override.tf.json'), JSON.stringify(OFFLINE_OVERRIDE, null, 2));
+  const env = {
+    TF_CLI_CONFIG_FILE: '/dev/null',
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    CHECKPOINT_DISABLE: '1',
+    AWS_ACCESS_KEY_ID: 'offline-check',
+    AWS_SECRET_ACCESS_KEY: 'offline-check',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+  const options = { cwd: dir, env };
+  await mustRun(`${stack}: terraform init`, 'terraform', ['init', '-input=false', `-plugin-dir=${mirror}`, '-no-color'], options);
+  await mustRun(`${stack}: terraform validate`, 'terraform', ['validate', '-no-color'], options);
+  await mustRun(`${stack}: terraform plan`, 'terraform', ['plan', '-input=false', '-lock=false', '-no-color', '-out=offline.tfplan'], options);
+  const shown = await mustRun(`${stack}: terraform show`, 'terraform', ['show', '-json', 'offline.tfplan'], options);
+
+  const changes = (JSON.parse(shown.stdout) as { resource_changes?: PlannedChange[] }).resource_changes ?? [];
+  const created = changes.filter((change) => change.change.actions.includes('create'));
+  const plannedTypes = new Set(created.map((change) => change.type));
+  const missing = EXPECTED_RESOURCE_TYPES.filter((type) => !plannedTypes.has(type));
+  if (missing.length > 0) throw new Error(`${stack}: plan creates no ${missing.join(', ')}`);
+
+  const synthesized = JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8')) as { resource?: Record<string, object> };
+  const declared = Object.entries(synthesized.resource ?? {}).flatMap(([type, byName]) =>
+    Object.keys(byName).map((name) => `${type}.${name}`),
+  );
+  const createdAddresses = new Set(created.map((change) => change.address));
+  const notCreated = declared.filter((address) => !createdAddresses.has(address));
+  if (notCreated.length > 0) throw new Error(`${stack}: plan does not create ${notCreated.join(', ')}`);
+  return `${stack}: init, validate and plan passed; ${created.length} resources to create (${[...plannedTypes].sort().join(', ')})`;
+}
+
+async function main() {
+  const terraform = spawnSync('terraform', ['version'], { encoding: 'utf8' });
+  if (terraform.error || terraform.status !== 0) skip('terraform is not on the PATH.');
+  const mirror = process.env.TF_PLUGIN_MIRROR;
+  if (!mirror) skip('TF_PLUGIN_MIRROR is not set (the directory that holds registry.terraform.io/...).');
+  if (!existsSync(join(mirror, 'registry.terraform.io', 'hashicorp', 'aws'))) {
+    throw new Error(`TF_PLUGIN_MIRROR=${mirror} holds no registry.terraform.io/hashicorp/aws provider.`);
+  }
+  console.log(`Using ${terraform.stdout.split('\n')[0]} with providers from ${mirror}`);
+
+  const workDir = mkdtempSync(join(tmpdir(), 'ssm-agent-ops-tf-'));
+  try {
+    const [first, second] = [join(workDir, 'synth-a'), join(workDir, 'synth-b')];
+    await Promise.all([synth(first), synth(second)]);
+    const differences = compareTrees(first, second);
+    if (differences.length > 0) throw new Error(`Two synths of the same commit differ:\n  ${differences.join('\n  ')}`);
+    console.log(`Two synths are byte-identical (${listFiles(first).length} files).`);
+
+    const manifest = JSON.parse(readFileSync(join(first, 'manifest.json'), 'utf8')) as {
+      stacks: Record<string, { workingDirectory: string }>;
+    };
+    const relocated = join(workDir, 'relocated');
+    const results = await Promise.all(
+      Object.entries(manifest.stacks).map(([stack, entry]) =>
+        checkStack(stack, join(first, entry.workingDirectory), relocated, mirror),
+      ),
+    );
+    for (const line of results) console.log(line);
+    console.log(`Real-Terraform checks passed for ${results.length} stacks.`);
+  } finally {
+    rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

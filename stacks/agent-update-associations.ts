@@ -1,0 +1,61 @@
+import { Construct } from 'constructs';
+import { SsmAssociation } from '@cdktf/provider-aws/lib/ssm-association';
+import type { AssociationSettings, EnvironmentSettings } from '../config/schema';
+
+/** The SSM documents the associations run; the failure alerts watch the same names. */
+export const SSM_AGENT_UPDATE_DOCUMENT = 'AWS-UpdateSSMAgent';
+export const PACKAGE_DOCUMENT = 'AWS-ConfigureAWSPackage';
+export const CLOUDWATCH_AGENT_PACKAGE = 'AmazonCloudWatchAgent';
+
+export interface AgentUpdateAssociationsProps {
+  readonly targets: EnvironmentSettings['updateTargets'];
+  readonly ssmAgent: AssociationSettings;
+  readonly cloudWatchAgent: AssociationSettings;
+}
+
+/**
+ * State Manager associations that keep the SSM Agent and the CloudWatch Agent of every targeted
+ * instance up to date.
+ *
+ * `wait_for_success_timeout_seconds` is deliberately left unset: with MaxErrors 0% Terraform would
+ * fail the apply whenever a single target fails, or when no target is online yet, turning a fleet
+ * problem into a blocked deployment. Failures are reported by the failure alerts instead.
+ */
+export class AgentUpdateAssociations extends Construct {
+  readonly ssmAgent: SsmAssociation;
+  readonly cloudWatchAgent: SsmAssociation;
+
+  constructor(scope: Construct, id: string, props: AgentUpdateAssociationsProps) {
+    super(scope, id);
+    const targets = [{ key: `tag:${props.targets.tagKey}`, values: props.targets.tagValues }];
+
+    this.ssmAgent = new SsmAssociation(this, 'ssm-agent', {
+      name: SSM_AGENT_UPDATE_DOCUMENT,
+      ...associationSchedule(props.ssmAgent),
+      targets,
+    });
+
+    this.cloudWatchAgent = new SsmAssociation(this, 'cloudwatch-agent', {
+      name: PACKAGE_DOCUMENT,
+      ...associationSchedule(props.cloudWatchAgent),
+      targets,
+      parameters: {
+        action: 'Install',
+        installationType: 'Uninstall and reinstall',
+        name: CLOUDWATCH_AGENT_PACKAGE,
+      },
+    });
+  }
+}
+
+function associationSchedule(settings: AssociationSettings) {
+  return {
+    associationName: settings.name,
+    scheduleExpression: settings.schedule,
+    maxConcurrency: settings.maxConcurrency,
+    maxErrors: settings.maxErrors,
+    // A cron schedule is a maintenance window: do not run the update the moment it is deployed.
+    // State Manager rejects this flag for rate expressions, which run on creation by design.
+    applyOnlyAtCronInterval: settings.schedule.startsWith('cron(') ? true : undefined,
+  };
+}

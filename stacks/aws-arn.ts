@@ -1,0 +1,18 @@
+/** The AWS partition a region belongs to, for ARNs built without a data source lookup. */
+export function partitionOf(region: string): string {
+  if (region.startsWith('cn-')) return 'aws-cn';
+  if (region.startsWith('us-gov-')) return 'aws-us-gov';
+  return 'aws';
+}
+
+/** Where a stack's resources live: everything needed to write their ARNs offline. */
+export interface AwsLocation {
+  readonly partition: string;
+  readonly region: string;
+  readonly accountId: string;
+}
+
+/** `arn:<partition>:<service>:<region>:<account>:<resource>`; pass `region: ''` for global services. */
+export function arn(location: AwsLocation, service: string, resource: string, region = location.region): string {
+  return `arn:${location.partition}:${service}:${region}:${location.accountId}:${resource}`;
+}

@@ -1,0 +1,117 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Construct } from 'constructs';
+import { AssetType, TerraformAsset, TerraformStack } from 'cdktf';
+import { ArchiveProvider } from '@cdktf/provider-archive/lib/provider';
+import { DataArchiveFile } from '@cdktf/provider-archive/lib/data-archive-file';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import type { LambdaPackaging } from '../config/schema';
+import { base64Sha256, stageZip, zipDirectory } from './deterministic-zip';
+import { policyDocument, type PolicyStatement } from './iam-policy';
+
+/** The file esbuild writes for every function; the handler is its export `handler`. */
+export const BUNDLE_ENTRY_FILE = 'index.js';
+
+export interface PackagedFunctionProps {
+  readonly functionName: string;
+  readonly description: string;
+  /** Directory of the function's esbuild bundle (holding `index.js`), usually `dist/<function>`. */
+  readonly bundleDir: string;
+  readonly packaging: LambdaPackaging;
+  readonly logRetentionDays: number;
+  /** Everything the function may do besides writing its own logs; keep it least-privilege. */
+  readonly policyStatements: readonly PolicyStatement[];
+  readonly environment?: Record<string, string>;
+  readonly memorySize?: number;
+  readonly timeoutSeconds?: number;
+}
+
+/**
+ * A Node.js Lambda function built from an esbuild bundle, with its own log group (retention set) and
+ * role. `archive` mode lets the archive provider zip the copied bundle at plan time; `asset` mode
+ * writes the zip at synth time so that no provider beyond AWS is needed.
+ */
+export class PackagedFunction extends Construct {
+  readonly function: LambdaFunction;
+  readonly role: IamRole;
+  readonly logGroup: CloudwatchLogGroup;
+
+  constructor(scope: Construct, id: string, props: PackagedFunctionProps) {
+    super(scope, id);
+    const entry = join(props.bundleDir, BUNDLE_ENTRY_FILE);
+    if (!existsSync(entry)) {
+      throw new Error(`Lambda bundle for ${props.functionName} not found at ${entry}; run "npm run build" first.`);
+    }
+
+    this.logGroup = new CloudwatchLogGroup(this, 'log-group', {
+      name: `/aws/lambda/${props.functionName}`,
+      retentionInDays: props.logRetentionDays,
+    });
+
+    this.role = new IamRole(this, 'role', {
+      name: `${props.functionName}-role`,
+      assumeRolePolicy: policyDocument([
+        { Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' },
+      ]),
+    });
+
+    const rolePolicy = new IamRolePolicy(this, 'policy', {
+      name: 'least-privilege',
+      role: this.role.name,
+      policy: policyDocument([
+        {
+          Sid: 'WriteOwnLogs',
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: `${this.logGroup.arn}:*`,
+        },
+        ...props.policyStatements,
+      ]),
+    });
+
+    const code = this.packageCode(props);
+    this.function = new LambdaFunction(this, 'function', {
+      functionName: props.functionName,
+      description: props.description,
+      role: this.role.arn,
+      runtime: 'nodejs22.x',
+      architectures: ['arm64'],
+      handler: `${BUNDLE_ENTRY_FILE.replace(/\.js$/, '')}.handler`,
+      filename: code.filename,
+      sourceCodeHash: code.sourceCodeHash,
+      memorySize: props.memorySize ?? 256,
+      timeout: props.timeoutSeconds ?? 30,
+      loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
+      environment: props.environment ? { variables: props.environment } : undefined,
+      dependsOn: [this.logGroup, rolePolicy],
+    });
+  }
+
+  private packageCode(props: PackagedFunctionProps): { filename: string; sourceCodeHash: string } {
+    if (props.packaging === 'asset') {
+      const zip = zipDirectory(props.bundleDir);
+      const staged = stageZip(zip, props.functionName);
+      const asset = new TerraformAsset(this, 'zip', { path: staged, type: AssetType.FILE });
+      return { filename: asset.path, sourceCodeHash: base64Sha256(zip) };
+    }
+    ensureArchiveProvider(TerraformStack.of(this));
+    const bundle = new TerraformAsset(this, 'bundle', { path: props.bundleDir, type: AssetType.DIRECTORY });
+    const archive = new DataArchiveFile(this, 'archive', {
+      type: 'zip',
+      sourceDir: bundle.path,
+      outputPath: `\${path.module}/build/${props.functionName}.zip`,
+      // Without a fixed mode the zip, and so the hash, would follow the umask of whoever plans.
+      outputFileMode: '0644',
+    });
+    return { filename: archive.outputPath, sourceCodeHash: archive.outputBase64Sha256 };
+  }
+}
+
+const ARCHIVE_PROVIDER_ID = 'archive';
+
+function ensureArchiveProvider(stack: TerraformStack): void {
+  if (!stack.node.tryFindChild(ARCHIVE_PROVIDER_ID)) new ArchiveProvider(stack, ARCHIVE_PROVIDER_ID);
+}
