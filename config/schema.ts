@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LANGUAGES } from '../lambdas/shared/language';
 import { scheduleProblem } from './schedule';
 
 /**
@@ -14,8 +15,6 @@ export const LOG_RETENTION_DAYS = [
 export const LAMBDA_PACKAGING_MODES = ['archive', 'asset'] as const;
 export type LambdaPackaging = (typeof LAMBDA_PACKAGING_MODES)[number];
 
-export const LANGUAGES = ['ja', 'en'] as const;
-export type Language = (typeof LANGUAGES)[number];
 
 // Patterns of the SSM API (CreateAssociation's MaxConcurrency and MaxErrors).
 const MAX_CONCURRENCY = /^([1-9]\d*|[1-9]\d?%|100%)$/;
@@ -54,6 +53,13 @@ const parameterName = z
     'a hierarchical SSM parameter name such as /ops/account-display-name (a-z A-Z 0-9 _ . - /)',
   )
   .refine((name) => !/^\/(aws|ssm)/i.test(name), 'a name that does not start with /aws or /ssm (reserved by AWS)');
+
+/** Statuses of failed runs that EventBridge reports for Run Command and State Manager. */
+export const FAILURE_STATUSES = ['Failed', 'TimedOut', 'Cancelled'] as const;
+
+const documentName = z
+  .string()
+  .regex(/^[a-zA-Z0-9_\-.:/]{3,128}$/, 'an SSM document name: 3-128 characters from a-z A-Z 0-9 _ - . : /');
 
 const association = z.object({
   /** Defaults to `<environment>-<what it updates>`. */
@@ -106,7 +112,19 @@ export const environmentSchema = z
       emails: z.array(z.email('an e-mail address such as ops@example.com')).min(1, 'at least one e-mail address'),
       language: z.enum(LANGUAGES, `one of ${LANGUAGES.join(', ')}`).default('ja'),
       timeZone: timeZone.default('Asia/Tokyo'),
+      /** Where the `help/` runbooks can be read (e.g. the repository's web view); mails link them. */
+      runbookBaseUrl: z.url({ protocol: /^https$/, error: 'an https:// URL of the folder that holds help/' }).optional(),
     }),
+    failureAlerts: z
+      .strictObject({
+        /** Documents watched besides the two the associations run, e.g. AWS-RunShellScript for a test. */
+        extraDocuments: z.array(documentName).default([]),
+        statuses: z
+          .array(z.enum(FAILURE_STATUSES, `one of ${FAILURE_STATUSES.join(', ')}`))
+          .min(1, 'at least one status')
+          .default(['Failed', 'TimedOut']),
+      })
+      .default({ extraDocuments: [], statuses: ['Failed', 'TimedOut'] }),
     updateTargets: z
       .strictObject({
         tagKey: tagKey.default('ope-type'),

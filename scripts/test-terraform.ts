@@ -13,11 +13,23 @@ const ROOT = resolve(__dirname, '..');
 
 /** Resource types every environment's plan must create. */
 export const EXPECTED_RESOURCE_TYPES = [
+  'aws_cloudwatch_event_rule',
+  'aws_cloudwatch_event_target',
+  'aws_cloudwatch_log_group',
+  'aws_cloudwatch_metric_alarm',
+  'aws_dynamodb_table',
+  'aws_iam_role',
+  'aws_iam_role_policy',
   'aws_kms_alias',
   'aws_kms_key',
+  'aws_lambda_function',
+  'aws_lambda_function_event_invoke_config',
+  'aws_lambda_permission',
   'aws_sns_topic',
   'aws_sns_topic_policy',
   'aws_sns_topic_subscription',
+  'aws_sqs_queue',
+  'aws_sqs_queue_policy',
   'aws_ssm_association',
   'aws_ssm_parameter',
 ] as const;

@@ -1,11 +1,7 @@
 import { Construct } from 'constructs';
 import { SsmAssociation } from '@cdktf/provider-aws/lib/ssm-association';
 import type { AssociationSettings, EnvironmentSettings } from '../config/schema';
-
-/** The SSM documents the associations run; the failure alerts watch the same names. */
-export const SSM_AGENT_UPDATE_DOCUMENT = 'AWS-UpdateSSMAgent';
-export const PACKAGE_DOCUMENT = 'AWS-ConfigureAWSPackage';
-export const CLOUDWATCH_AGENT_PACKAGE = 'AmazonCloudWatchAgent';
+import { CLOUDWATCH_AGENT_PACKAGE, PACKAGE_DOCUMENT, SSM_AGENT_UPDATE_DOCUMENT } from '../lambdas/shared/ssm-names';
 
 export interface AgentUpdateAssociationsProps {
   readonly targets: EnvironmentSettings['updateTargets'];
@@ -24,6 +20,8 @@ export interface AgentUpdateAssociationsProps {
 export class AgentUpdateAssociations extends Construct {
   readonly ssmAgent: SsmAssociation;
   readonly cloudWatchAgent: SsmAssociation;
+  /** The documents the associations run, which the failure alerts watch. */
+  readonly documents: readonly string[] = [SSM_AGENT_UPDATE_DOCUMENT, PACKAGE_DOCUMENT];
 
   constructor(scope: Construct, id: string, props: AgentUpdateAssociationsProps) {
     super(scope, id);

@@ -16,3 +16,9 @@ export interface AwsLocation {
 export function arn(location: AwsLocation, service: string, resource: string, region = location.region): string {
   return `arn:${location.partition}:${service}:${region}:${location.accountId}:${resource}`;
 }
+
+/** Host name of a service's regional endpoint, e.g. for `kms:ViaService` conditions. */
+export function serviceHost(location: AwsLocation, service: string): string {
+  const suffix = location.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return `${service}.${location.region}.${suffix}`;
+}

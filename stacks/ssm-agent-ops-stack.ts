@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { Construct } from 'constructs';
 import { S3Backend, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
@@ -6,6 +7,9 @@ import { AccountDisplayName } from './account-display-name';
 import { AgentUpdateAssociations } from './agent-update-associations';
 import { AlertTopic } from './alert-topic';
 import { partitionOf, type AwsLocation } from './aws-arn';
+import { FailureAlerts } from './failure-alerts';
+import { Notifier } from './notifier';
+import { SelfMonitoring } from './self-monitoring';
 
 export interface SsmAgentOpsStackProps {
   readonly settings: EnvironmentSettings;
@@ -24,6 +28,9 @@ export class SsmAgentOpsStack extends TerraformStack {
   readonly alertTopic: AlertTopic;
   readonly accountDisplayName: AccountDisplayName;
   readonly agentUpdates: AgentUpdateAssociations;
+  readonly notifier: Notifier;
+  readonly failureAlerts: FailureAlerts;
+  readonly selfMonitoring: SelfMonitoring;
 
   constructor(scope: Construct, props: SsmAgentOpsStackProps) {
     const { settings } = props;
@@ -61,6 +68,45 @@ export class SsmAgentOpsStack extends TerraformStack {
     this.accountDisplayName = new AccountDisplayName(this, 'account-display-name', {
       settings: settings.accountDisplayName,
       location: this.location,
+    });
+
+    this.notifier = new Notifier(this, 'notifier', {
+      resourceNamePrefix: name,
+      location: this.location,
+      bundleDir: join(props.bundlesDir, 'notifier'),
+      packaging: settings.lambdaPackaging,
+      logRetentionDays: settings.logRetentionDays,
+      topicArn: this.alertTopic.topic.arn,
+      topicKeyArn: this.alertTopic.key.arn,
+      displayNameParameter: { name: this.accountDisplayName.parameterName, arn: this.accountDisplayName.parameterArn },
+      mail: {
+        language: settings.alerts.language,
+        timeZone: settings.alerts.timeZone,
+        runbookBaseUrl: settings.alerts.runbookBaseUrl,
+        environmentName: settings.name,
+      },
+      watchedStatuses: settings.failureAlerts.statuses,
+    });
+    this.failureAlerts = new FailureAlerts(this, 'failure-alerts', {
+      resourceNamePrefix: name,
+      documents: [...new Set([...this.agentUpdates.documents, ...settings.failureAlerts.extraDocuments])],
+      statuses: settings.failureAlerts.statuses,
+      notifier: this.notifier,
+    });
+
+    this.selfMonitoring = new SelfMonitoring(this, 'self-monitoring', {
+      resourceNamePrefix: name,
+      topicArn: this.alertTopic.topic.arn,
+      language: settings.alerts.language,
+      runbookBaseUrl: settings.alerts.runbookBaseUrl,
+    });
+    this.selfMonitoring.watchFunctionErrors('notifier-errors', this.notifier.function.function.functionName, {
+      ja: '通知 Lambda がエラーを返しました (失敗したイベントは再試行され、最後まで失敗したものはデッドレターキューに入ります)',
+      en: 'the notifier Lambda returned errors (failed events are retried; those that keep failing go to the dead-letter queue)',
+    });
+    this.selfMonitoring.watchDeadLetterQueue('undelivered-alerts', this.notifier.deadLetterQueue.name, {
+      ja: '配信できなかった通知がデッドレターキューにあります。メールが届いていない障害があります',
+      en: 'alerts that could not be delivered are waiting in the dead-letter queue; some failures were not mailed',
     });
   }
 }

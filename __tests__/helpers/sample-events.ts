@@ -1,0 +1,19 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** Where the AWS sample events shared by all projects live (`../shared/events`). */
+export const SAMPLE_EVENTS_DIR = join(__dirname, '..', '..', '..', 'shared', 'events');
+
+/** A fresh copy of one sample event, parsed. */
+export function sampleEvent(name: string): any {
+  return JSON.parse(readFileSync(join(SAMPLE_EVENTS_DIR, `${name}.json`), 'utf8'));
+}
+
+export const FAILED_COMMAND = 'ec2-command-invocation-status-change.failed.reconstructed';
+export const SUCCEEDED_COMMAND = 'ec2-command-invocation-status-change';
+export const COMMAND_LEVEL = 'ec2-command-status-change';
+export const FAILED_ASSOCIATION = 'ec2-state-manager-instance-association-state-change.failed.reconstructed';
+export const SUCCEEDED_ASSOCIATION = 'ec2-state-manager-instance-association-state-change';
+export const ASSOCIATION_LEVEL = 'ec2-state-manager-association-state-change';
+export const ALARM = 'cloudwatch-alarm-state-change';
+export const SCHEDULED = 'scheduled-event';

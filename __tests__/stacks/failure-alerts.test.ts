@@ -1,0 +1,212 @@
+import { matchesEventPattern } from '../helpers/event-pattern';
+import {
+  ASSOCIATION_LEVEL,
+  COMMAND_LEVEL,
+  FAILED_ASSOCIATION,
+  FAILED_COMMAND,
+  SUCCEEDED_ASSOCIATION,
+  SUCCEEDED_COMMAND,
+  sampleEvent,
+} from '../helpers/sample-events';
+import { exampleSettings, onlyResource, resourcesOf, statementsOf, synthStack } from '../helpers/synth';
+
+const prod = synthStack(exampleSettings('prod'));
+const rules = resourcesOf(prod, 'aws_cloudwatch_event_rule');
+const ruleNamed = (name: string) => rules.find((rule) => rule.name === name);
+const commandPattern = JSON.parse(ruleNamed('ssm-agent-ops-prod-failed-commands').event_pattern);
+const associationPattern = JSON.parse(ruleNamed('ssm-agent-ops-prod-failed-associations').event_pattern);
+const matchesAnyRule = (event: unknown) => [commandPattern, associationPattern].some((pattern) => matchesEventPattern(pattern, event));
+
+describe('failure alert rules', () => {
+  it('match failed and timed-out runs of the watched documents', () => {
+    expect(matchesEventPattern(commandPattern, sampleEvent(FAILED_COMMAND))).toBe(true);
+    expect(matchesEventPattern(associationPattern, sampleEvent(FAILED_ASSOCIATION))).toBe(true);
+    const timedOut = sampleEvent(FAILED_COMMAND);
+    timedOut.detail.status = 'TimedOut';
+    expect(matchesEventPattern(commandPattern, timedOut)).toBe(true);
+  });
+
+  it.each([
+    ['a successful invocation', sampleEvent(SUCCEEDED_COMMAND)],
+    ['a successful instance association', sampleEvent(SUCCEEDED_ASSOCIATION)],
+    ['a command-level status change', sampleEvent(COMMAND_LEVEL)],
+    ['an association-level status change', sampleEvent(ASSOCIATION_LEVEL)],
+  ])('do not match %s', (_case, event) => {
+    expect(matchesAnyRule(event)).toBe(false);
+  });
+
+  it('do not match a wrongly cased status or a document that is not watched', () => {
+    const lowerCase = sampleEvent(FAILED_COMMAND);
+    lowerCase.detail.status = 'failed';
+    const otherDocument = sampleEvent(FAILED_COMMAND);
+    otherDocument.detail['document-name'] = 'AWS-RunShellScript';
+    const failedCommandOfSample = sampleEvent(SUCCEEDED_COMMAND);
+    failedCommandOfSample.detail.status = 'Failed';
+    expect(matchesAnyRule(lowerCase)).toBe(false);
+    expect(matchesAnyRule(otherDocument)).toBe(false);
+    expect(matchesAnyRule(failedCommandOfSample)).toBe(false);
+  });
+
+  it('watch extra documents and statuses when configured', () => {
+    const custom = synthStack(
+      exampleSettings('dev', { failureAlerts: { extraDocuments: ['AWS-RunShellScript'], statuses: ['Failed', 'TimedOut', 'Cancelled'] } }),
+    );
+    const pattern = JSON.parse(resourcesOf(custom, 'aws_cloudwatch_event_rule').find((rule) => rule.name.endsWith('failed-commands')).event_pattern);
+    expect(pattern.detail).toEqual({
+      'document-name': ['AWS-UpdateSSMAgent', 'AWS-ConfigureAWSPackage', 'AWS-RunShellScript'],
+      status: ['Failed', 'TimedOut', 'Cancelled'],
+    });
+    const shell = sampleEvent(FAILED_COMMAND);
+    shell.detail['document-name'] = 'AWS-RunShellScript';
+    expect(matchesEventPattern(pattern, shell)).toBe(true);
+  });
+
+  it('send events to the notifier with retries and a dead-letter queue', () => {
+    const targets = resourcesOf(prod, 'aws_cloudwatch_event_target');
+    expect(targets).toHaveLength(2);
+    for (const target of targets) {
+      expect(target).toEqual(
+        expect.objectContaining({
+          arn: expect.stringMatching(/^\$\{aws_lambda_function\.notifier_function_\S+\.arn\}$/),
+          retry_policy: { maximum_retry_attempts: 24, maximum_event_age_in_seconds: 21600 },
+          dead_letter_config: { arn: expect.stringMatching(/^\$\{aws_sqs_queue\.\S+\.arn\}$/) },
+        }),
+      );
+    }
+  });
+
+  it('allow each rule, and only it, to invoke the notifier', () => {
+    const permissions = resourcesOf(prod, 'aws_lambda_permission');
+    expect(permissions.map((permission) => permission.source_arn).sort()).toEqual([
+      expect.stringMatching(/^\$\{aws_cloudwatch_event_rule\.failure-alerts_failed-associations_\S+\.arn\}$/),
+      expect.stringMatching(/^\$\{aws_cloudwatch_event_rule\.failure-alerts_failed-commands_\S+\.arn\}$/),
+    ]);
+    for (const permission of permissions) {
+      expect(permission).toEqual(
+        expect.objectContaining({ principal: 'events.amazonaws.com', action: 'lambda:InvokeFunction', source_account: '333333333333' }),
+      );
+    }
+  });
+});
+
+describe('notifier', () => {
+  const fn = onlyResource(prod, 'aws_lambda_function');
+
+  it('is told where to mail, in which language and time zone, and which statuses it handles', () => {
+    expect(fn.function_name).toBe('ssm-agent-ops-prod-notifier');
+    expect(fn.environment.variables).toEqual({
+      ALERT_TOPIC_ARN: expect.stringMatching(/^\$\{aws_sns_topic\.\S+\.arn\}$/),
+      ACCOUNT_DISPLAY_NAME_PARAMETER: '/ssm-agent-ops/prod/account-display-name',
+      IDEMPOTENCY_TABLE: expect.stringMatching(/^\$\{aws_dynamodb_table\.\S+\.name\}$/),
+      WATCHED_STATUSES: 'Failed,TimedOut',
+      MAIL_LANGUAGE: 'ja',
+      MAIL_TIME_ZONE: 'Asia/Tokyo',
+      ENVIRONMENT_NAME: 'prod',
+      POWERTOOLS_SERVICE_NAME: 'notifier',
+    });
+  });
+
+  it('retries failed invocations twice, then dead-letters them', () => {
+    expect(onlyResource(prod, 'aws_lambda_function_event_invoke_config')).toEqual(
+      expect.objectContaining({
+        maximum_retry_attempts: 2,
+        maximum_event_age_in_seconds: 21600,
+        destination_config: { on_failure: { destination: expect.stringMatching(/^\$\{aws_sqs_queue\.\S+\.arn\}$/) } },
+      }),
+    );
+  });
+
+  it('keeps an encrypted dead-letter queue that only its own rules may write to', () => {
+    expect(onlyResource(prod, 'aws_sqs_queue')).toEqual(
+      expect.objectContaining({ name: 'ssm-agent-ops-prod-undelivered-alerts', sqs_managed_sse_enabled: true, message_retention_seconds: 1209600 }),
+    );
+    expect(statementsOf(onlyResource(prod, 'aws_sqs_queue_policy').policy)).toEqual([
+      expect.objectContaining({
+        Principal: { Service: 'events.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': '333333333333' },
+          ArnLike: { 'aws:SourceArn': 'arn:aws:events:ap-northeast-1:333333333333:rule/ssm-agent-ops-prod-*' },
+        },
+      }),
+    ]);
+  });
+
+  it('remembers mailed runs in a table that forgets them after their TTL', () => {
+    expect(onlyResource(prod, 'aws_dynamodb_table')).toEqual(
+      expect.objectContaining({
+        name: 'ssm-agent-ops-prod-notifier-idempotency',
+        billing_mode: 'PAY_PER_REQUEST',
+        hash_key: 'id',
+        attribute: [{ name: 'id', type: 'S' }],
+        ttl: { attribute_name: 'expiration', enabled: true },
+      }),
+    );
+  });
+
+  it('may do exactly what it needs, each action on the narrowest resource AWS allows', () => {
+    const policy = resourcesOf(prod, 'aws_iam_role_policy').find((candidate) => candidate.role.includes('notifier'));
+    expect(statementsOf(policy.policy)).toEqual([
+      { Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.\S+\.arn\}:\*$/) },
+      { Sid: 'PublishAlerts', Effect: 'Allow', Action: 'sns:Publish', Resource: expect.stringMatching(/^\$\{aws_sns_topic\.\S+\.arn\}$/) },
+      {
+        Sid: 'EncryptAlertsForTheTopic',
+        Effect: 'Allow',
+        Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        Resource: expect.stringMatching(/^\$\{aws_kms_key\.\S+\.arn\}$/),
+        Condition: { StringEquals: { 'kms:ViaService': 'sns.ap-northeast-1.amazonaws.com' } },
+      },
+      { Sid: 'ReadFailedCommandResults', Effect: 'Allow', Action: ['ssm:GetCommandInvocation', 'ssm:ListCommandInvocations', 'ssm:ListCommands'], Resource: '*' },
+      {
+        Sid: 'FindTheCommandOfAnAssociationRun',
+        Effect: 'Allow',
+        Action: ['ssm:DescribeAssociationExecutions', 'ssm:DescribeAssociationExecutionTargets'],
+        Resource: 'arn:aws:ssm:ap-northeast-1:333333333333:association/*',
+      },
+      { Sid: 'ReadAccountDisplayName', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: 'arn:aws:ssm:ap-northeast-1:333333333333:parameter/ssm-agent-ops/prod/account-display-name' },
+      { Sid: 'ReadInstanceNameTags', Effect: 'Allow', Action: 'ec2:DescribeTags', Resource: '*' },
+      {
+        Sid: 'RememberMailedRuns',
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+        Resource: expect.stringMatching(/^\$\{aws_dynamodb_table\.\S+\.arn\}$/),
+      },
+      { Sid: 'DeadLetterFailedInvocations', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: expect.stringMatching(/^\$\{aws_sqs_queue\.\S+\.arn\}$/) },
+    ]);
+  });
+});
+
+describe('self-monitoring alarms', () => {
+  const alarms = resourcesOf(prod, 'aws_cloudwatch_metric_alarm');
+  const alarmNamed = (name: string) => alarms.find((alarm) => alarm.alarm_name === name);
+
+  it('raise notifier errors and undelivered alerts straight to the topic, in Japanese, with the runbook', () => {
+    expect(alarmNamed('ssm-agent-ops-prod-notifier-errors')).toEqual(
+      expect.objectContaining({
+        namespace: 'AWS/Lambda',
+        metric_name: 'Errors',
+        dimensions: { FunctionName: expect.stringMatching(/^\$\{aws_lambda_function\.\S+\.function_name\}$/) },
+        statistic: 'Sum',
+        threshold: 1,
+        comparison_operator: 'GreaterThanOrEqualToThreshold',
+        alarm_actions: [expect.stringMatching(/^\$\{aws_sns_topic\.\S+\.arn\}$/)],
+        ok_actions: [expect.stringMatching(/^\$\{aws_sns_topic\.\S+\.arn\}$/)],
+        alarm_description: expect.stringMatching(/^ssm-agent-ops の自己監視: 通知 Lambda がエラーを返しました.*手順書: help\/notifier-or-monitor-failure\.ja\.md$/),
+      }),
+    );
+    expect(alarmNamed('ssm-agent-ops-prod-undelivered-alerts')).toEqual(
+      expect.objectContaining({
+        namespace: 'AWS/SQS',
+        metric_name: 'ApproximateNumberOfMessagesVisible',
+        dimensions: { QueueName: expect.stringMatching(/^\$\{aws_sqs_queue\.\S+\.name\}$/) },
+        statistic: 'Maximum',
+        threshold: 1,
+        alarm_actions: [expect.stringMatching(/^\$\{aws_sns_topic\.\S+\.arn\}$/)],
+      }),
+    );
+  });
+
+  it('are named so that the topic policy lets them publish', () => {
+    for (const alarm of alarms) expect(alarm.alarm_name).toMatch(/^ssm-agent-ops-prod-/);
+  });
+});

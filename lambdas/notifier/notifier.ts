@@ -1,0 +1,146 @@
+import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Context } from 'aws-lambda';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { SSMClient } from '@aws-sdk/client-ssm';
+import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import { PACKAGE_DOCUMENT } from '../shared/ssm-names';
+import { logger } from '../shared/powertools';
+import { parseNotifierEvent, type NotifierEvent } from './events';
+import { renderFailureMail, type FailureReport } from './failure-mail';
+import { findAssociationCommand, readInstanceName, readPackageName, readStepOutput } from './lookups';
+import type { Mail, MailSettings } from './mail';
+import { renderRejectedEventMail } from './rejected-mail';
+
+/** What the notifier needs from the outside world; the handler wires real clients, tests mocks. */
+export interface NotifierDependencies {
+  ssm: SSMClient;
+  ec2: EC2Client;
+  sns: SNSClient;
+  persistenceStore: BasePersistenceLayer;
+  /** The account's display name, or undefined when it cannot be read (mails then show the ID). */
+  accountDisplayName: () => Promise<string | undefined>;
+  settings: NotifierSettings;
+}
+
+export interface NotifierSettings extends MailSettings {
+  topicArn: string;
+  watchedStatuses: readonly string[];
+}
+
+/**
+ * One failed run, whichever event reports it: the Run Command event and the State Manager event of
+ * the same run resolve to the same command ID and instance, so they share one idempotency record.
+ */
+type RunKey =
+  | { commandId: string; instanceId: string }
+  | { associationId: string; instanceId: string; executedAt: string }
+  | { rejectedEvent: string };
+
+/** How long a sent mail is remembered: longer than EventBridge and Lambda keep retrying an event. */
+const REMEMBER_SENT_MAILS_SECONDS = 24 * 60 * 60;
+/** When the other event of the same run is being mailed right now, wait for it rather than fail. */
+const IN_PROGRESS_WAITS = 5;
+const IN_PROGRESS_WAIT_MS = 3000;
+
+/** The notifier's handler, bound to its dependencies. */
+export function createNotifier(dependencies: NotifierDependencies) {
+  const { settings } = dependencies;
+  const idempotencyConfig = new IdempotencyConfig({ expiresAfterSeconds: REMEMBER_SENT_MAILS_SECONDS });
+  const mailOnce = makeIdempotent(async (_key: RunKey, compose: () => Promise<Mail>) => publish(await compose()), {
+    persistenceStore: dependencies.persistenceStore,
+    config: idempotencyConfig,
+    dataIndexArgument: 0,
+  });
+
+  async function publish(mail: Mail): Promise<{ messageId: string | undefined }> {
+    const published = await dependencies.sns.send(
+      new PublishCommand({ TopicArn: settings.topicArn, Subject: mail.subject, Message: mail.body }),
+    );
+    logger.info('Mail published', { subject: mail.subject, messageId: published.MessageId });
+    return { messageId: published.MessageId };
+  }
+
+  async function mailOnceWaitingForTwin(key: RunKey, compose: () => Promise<Mail>) {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await mailOnce(key, compose);
+      } catch (error) {
+        if (!(error instanceof IdempotencyAlreadyInProgressError) || attempt >= IN_PROGRESS_WAITS) throw error;
+        logger.info('The same run is being mailed by another invocation; waiting for it', { key });
+        await sleep(IN_PROGRESS_WAIT_MS);
+      }
+    }
+  }
+
+  return async function handler(event: unknown, context: Context): Promise<void> {
+    idempotencyConfig.registerLambdaContext(context);
+    const parsed = parseNotifierEvent(event, settings.watchedStatuses);
+
+    if (parsed.kind === 'rejected') {
+      logger.error('Event rejected: mailing it once instead of retrying', { problems: parsed.problems, eventId: parsed.eventId });
+      const accountId = parsed.account ?? accountOfFunction(context);
+      await mailOnceWaitingForTwin({ rejectedEvent: parsed.eventId ?? digest(event) }, async () =>
+        renderRejectedEventMail(
+          { rejected: parsed, rawEvent: event, accountId, accountDisplayName: await dependencies.accountDisplayName(), receivedAt: new Date() },
+          settings,
+        ),
+      );
+      return;
+    }
+
+    logger.info('Failure event received', { kind: parsed.kind, eventId: parsed.eventId, instanceId: parsed.instanceId });
+    const { commandId, key } = await identifyRun(parsed);
+    await mailOnceWaitingForTwin(key, async () => renderFailureMail(await gatherReport(parsed, commandId), settings));
+  };
+
+  async function identifyRun(event: NotifierEvent): Promise<{ commandId?: string; key: RunKey }> {
+    const { instanceId } = event;
+    if (event.kind === 'command-failure') return { commandId: event.commandId, key: { commandId: event.commandId, instanceId } };
+    const executedAt = event.lastExecutionAt ?? event.occurredAt;
+    const commandId = await findAssociationCommand(dependencies.ssm, event.associationId, instanceId, executedAt);
+    if (commandId) return { commandId, key: { commandId, instanceId } };
+    return { key: { associationId: event.associationId, instanceId, executedAt: executedAt.toISOString() } };
+  }
+
+  async function gatherReport(event: NotifierEvent, commandId: string | undefined): Promise<FailureReport> {
+    const { ssm, ec2 } = dependencies;
+    const [accountDisplayName, instanceName, output, packageName] = await Promise.all([
+      dependencies.accountDisplayName(),
+      readInstanceName(ec2, event.instanceId),
+      commandId ? readStepOutput(ssm, commandId, event.instanceId) : Promise.resolve({ kind: 'unavailable', reason: 'no-command' } as const),
+      commandId && event.documentName === PACKAGE_DOCUMENT ? readPackageName(ssm, commandId) : Promise.resolve(undefined),
+    ]);
+    const common = {
+      accountId: event.account,
+      accountDisplayName,
+      region: event.region,
+      instanceId: event.instanceId,
+      instanceName,
+      documentName: event.documentName,
+      packageName,
+      status: event.status,
+      occurredAt: event.occurredAt,
+      commandId,
+      output,
+    };
+    if (event.kind === 'command-failure') return { source: 'command', ...common };
+    return {
+      source: 'association',
+      ...common,
+      associationId: event.associationId,
+      executionSummary: event.executionSummary,
+      errorCode: event.errorCode,
+    };
+  }
+}
+
+function accountOfFunction(context: Context): string {
+  return context.invokedFunctionArn.split(':')[4] ?? 'unknown';
+}
+
+function digest(value: unknown): string {
+  return createHash('sha256').update(JSON.stringify(value) ?? String(value)).digest('hex');
+}

@@ -1,0 +1,167 @@
+import { Construct } from 'constructs';
+import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
+import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
+import type { LambdaPackaging } from '../config/schema';
+import type { Language } from '../lambdas/shared/language';
+import { arn, serviceHost, type AwsLocation } from './aws-arn';
+import { policyDocument } from './iam-policy';
+import { PackagedFunction } from './packaged-function';
+
+export interface NotifierProps {
+  readonly resourceNamePrefix: string;
+  readonly location: AwsLocation;
+  readonly bundleDir: string;
+  readonly packaging: LambdaPackaging;
+  readonly logRetentionDays: number;
+  readonly topicArn: string;
+  readonly topicKeyArn: string;
+  readonly displayNameParameter: { readonly name: string; readonly arn: string };
+  readonly mail: {
+    readonly language: Language;
+    readonly timeZone: string;
+    readonly runbookBaseUrl?: string;
+    readonly environmentName: string;
+  };
+  readonly watchedStatuses: readonly string[];
+}
+
+/** Lambda retries a failed asynchronous invocation this often before giving it to the dead-letter queue. */
+const LAMBDA_RETRY_ATTEMPTS = 2;
+/** Oldest event worth mailing: later than this, the mail would mislead more than help. */
+const MAX_EVENT_AGE_SECONDS = 6 * 60 * 60;
+
+/**
+ * The notifier Lambda, which turns every alert event into one mail on the alert topic, with what it
+ * needs to never lose one: an idempotency table (one mail per failed run, whatever is delivered
+ * twice), retries, and a dead-letter queue for what still fails.
+ */
+export class Notifier extends Construct {
+  readonly function: PackagedFunction;
+  readonly deadLetterQueue: SqsQueue;
+  readonly idempotencyTable: DynamodbTable;
+  private readonly location: AwsLocation;
+
+  constructor(scope: Construct, id: string, props: NotifierProps) {
+    super(scope, id);
+    const { location, resourceNamePrefix } = props;
+    this.location = location;
+    const functionName = `${resourceNamePrefix}-notifier`;
+
+    this.deadLetterQueue = new SqsQueue(this, 'dead-letter-queue', {
+      name: `${resourceNamePrefix}-undelivered-alerts`,
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: 14 * 24 * 60 * 60,
+    });
+    new SqsQueuePolicy(this, 'dead-letter-queue-policy', {
+      queueUrl: this.deadLetterQueue.url,
+      policy: policyDocument([
+        {
+          Sid: 'OwnRulesDeadLetterUndeliveredEvents',
+          Effect: 'Allow',
+          Principal: { Service: 'events.amazonaws.com' },
+          Action: 'sqs:SendMessage',
+          Resource: this.deadLetterQueue.arn,
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': location.accountId },
+            ArnLike: { 'aws:SourceArn': arn(location, 'events', `rule/${resourceNamePrefix}-*`) },
+          },
+        },
+      ]),
+    });
+
+    this.idempotencyTable = new DynamodbTable(this, 'idempotency-table', {
+      name: `${resourceNamePrefix}-notifier-idempotency`,
+      billingMode: 'PAY_PER_REQUEST',
+      hashKey: 'id',
+      attribute: [{ name: 'id', type: 'S' }],
+      ttl: { attributeName: 'expiration', enabled: true },
+      serverSideEncryption: { enabled: true },
+    });
+
+    this.function = new PackagedFunction(this, 'function', {
+      functionName,
+      description: 'Mails every ssm-agent-ops alert to the alert topic, once',
+      bundleDir: props.bundleDir,
+      packaging: props.packaging,
+      logRetentionDays: props.logRetentionDays,
+      timeoutSeconds: 60,
+      environment: {
+        ALERT_TOPIC_ARN: props.topicArn,
+        ACCOUNT_DISPLAY_NAME_PARAMETER: props.displayNameParameter.name,
+        IDEMPOTENCY_TABLE: this.idempotencyTable.name,
+        WATCHED_STATUSES: props.watchedStatuses.join(','),
+        MAIL_LANGUAGE: props.mail.language,
+        MAIL_TIME_ZONE: props.mail.timeZone,
+        ENVIRONMENT_NAME: props.mail.environmentName,
+        ...(props.mail.runbookBaseUrl ? { RUNBOOK_BASE_URL: props.mail.runbookBaseUrl } : {}),
+        POWERTOOLS_SERVICE_NAME: 'notifier',
+      },
+      policyStatements: [
+        { Sid: 'PublishAlerts', Effect: 'Allow', Action: 'sns:Publish', Resource: props.topicArn },
+        {
+          Sid: 'EncryptAlertsForTheTopic',
+          Effect: 'Allow',
+          Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+          Resource: props.topicKeyArn,
+          Condition: { StringEquals: { 'kms:ViaService': serviceHost(location, 'sns') } },
+        },
+        {
+          // These three actions support no resource-level permissions.
+          Sid: 'ReadFailedCommandResults',
+          Effect: 'Allow',
+          Action: ['ssm:GetCommandInvocation', 'ssm:ListCommandInvocations', 'ssm:ListCommands'],
+          Resource: '*',
+        },
+        {
+          Sid: 'FindTheCommandOfAnAssociationRun',
+          Effect: 'Allow',
+          Action: ['ssm:DescribeAssociationExecutions', 'ssm:DescribeAssociationExecutionTargets'],
+          Resource: arn(location, 'ssm', 'association/*'),
+        },
+        { Sid: 'ReadAccountDisplayName', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: props.displayNameParameter.arn },
+        // ec2:DescribeTags supports no resource-level permissions.
+        { Sid: 'ReadInstanceNameTags', Effect: 'Allow', Action: 'ec2:DescribeTags', Resource: '*' },
+        {
+          Sid: 'RememberMailedRuns',
+          Effect: 'Allow',
+          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+          Resource: this.idempotencyTable.arn,
+        },
+        { Sid: 'DeadLetterFailedInvocations', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: this.deadLetterQueue.arn },
+      ],
+    });
+
+    new LambdaFunctionEventInvokeConfig(this, 'retries', {
+      functionName: this.function.function.functionName,
+      maximumRetryAttempts: LAMBDA_RETRY_ATTEMPTS,
+      maximumEventAgeInSeconds: MAX_EVENT_AGE_SECONDS,
+      destinationConfig: { onFailure: { destination: this.deadLetterQueue.arn } },
+    });
+  }
+
+  /**
+   * Sends a rule's events to the notifier. EventBridge retries deliveries it cannot make and puts what
+   * still fails into the dead-letter queue; the permission is limited to this one rule.
+   */
+  addRule(id: string, rule: CloudwatchEventRule): void {
+    new CloudwatchEventTarget(this, `${id}-target`, {
+      rule: rule.name,
+      arn: this.function.function.arn,
+      retryPolicy: { maximumRetryAttempts: 24, maximumEventAgeInSeconds: MAX_EVENT_AGE_SECONDS },
+      deadLetterConfig: { arn: this.deadLetterQueue.arn },
+    });
+    new LambdaPermission(this, `${id}-permission`, {
+      statementId: `Allow-${id}`,
+      action: 'lambda:InvokeFunction',
+      functionName: this.function.function.functionName,
+      principal: 'events.amazonaws.com',
+      sourceArn: rule.arn,
+      sourceAccount: this.location.accountId,
+    });
+  }
+}
