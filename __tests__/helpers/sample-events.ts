@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Where the AWS sample events shared by all projects live (`../shared/events`). */
@@ -6,7 +6,11 @@ export const SAMPLE_EVENTS_DIR = join(__dirname, '..', '..', '..', 'shared', 'ev
 
 /** A fresh copy of one sample event, parsed. */
 export function sampleEvent(name: string): any {
-  return JSON.parse(readFileSync(join(SAMPLE_EVENTS_DIR, `${name}.json`), 'utf8'));
+  const path = join(SAMPLE_EVENTS_DIR, `${name}.json`);
+  if (!existsSync(path)) {
+    throw new Error(`Sample event ${path} not found: the tests read the AWS sample events from shared/events beside the repository.`);
+  }
+  return JSON.parse(readFileSync(path, 'utf8'));
 }
 
 export const FAILED_COMMAND = 'ec2-command-invocation-status-change.failed.reconstructed';
