@@ -54,6 +54,8 @@ const parameterName = z
   )
   .refine((name) => !/^\/(aws|ssm)/i.test(name), 'a name that does not start with /aws or /ssm (reserved by AWS)');
 
+export const MONITOR_SCOPES = ['all', 'update-targets'] as const;
+
 /** Statuses of failed runs that EventBridge reports for Run Command and State Manager. */
 export const FAILURE_STATUSES = ['Failed', 'TimedOut', 'Cancelled'] as const;
 
@@ -133,6 +135,12 @@ export const environmentSchema = z
       .default({ tagKey: 'ope-type', tagValues: ['auto'] }),
     ssmAgentUpdate: association.default({ schedule: 'cron(0 5 ? * TUE *)', maxConcurrency: '100%', maxErrors: '0%' }),
     cloudWatchAgentUpdate: association.default({ schedule: 'rate(30 days)', maxConcurrency: '100%', maxErrors: '0%' }),
+    agentMonitor: z
+      .strictObject({
+        /** Which managed nodes get an alarm: every node, or only those the update associations target. */
+        scope: z.enum(MONITOR_SCOPES, `one of ${MONITOR_SCOPES.join(', ')}`).default('all'),
+      })
+      .default({ scope: 'all' }),
     lambdaPackaging: z.enum(LAMBDA_PACKAGING_MODES, `one of ${LAMBDA_PACKAGING_MODES.join(', ')}`).default('archive'),
     logRetentionDays: z
       .number()

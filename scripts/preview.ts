@@ -94,6 +94,7 @@ function notifierFor(language: Language) {
     settings: {
       topicArn: 'arn:aws:sns:ap-northeast-1:123456789012:OPE',
       watchedStatuses: ['Failed', 'TimedOut'],
+      agentAlarmPrefix: 'ssm-agent-ops-prod-agent-',
       language,
       timeZone: 'Asia/Tokyo',
       environmentName: 'prod',

@@ -13,6 +13,7 @@ const ROOT = resolve(__dirname, '..');
 
 /** Resource types every environment's plan must create. */
 export const EXPECTED_RESOURCE_TYPES = [
+  'aws_cloudwatch_dashboard',
   'aws_cloudwatch_event_rule',
   'aws_cloudwatch_event_target',
   'aws_cloudwatch_log_group',

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { SsmAssociation } from '@cdktf/provider-aws/lib/ssm-association';
 import type { AssociationSettings, EnvironmentSettings } from '../config/schema';
-import { CLOUDWATCH_AGENT_PACKAGE, PACKAGE_DOCUMENT, SSM_AGENT_UPDATE_DOCUMENT } from '../lambdas/shared/ssm-names';
+import { CLOUDWATCH_AGENT_PACKAGE, PACKAGE_DOCUMENT, SSM_AGENT_UPDATE_DOCUMENT } from '../lambdas/shared/aws-names';
 
 export interface AgentUpdateAssociationsProps {
   readonly targets: EnvironmentSettings['updateTargets'];

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
-import { COMMAND_INVOCATION_DETAIL_TYPE, INSTANCE_ASSOCIATION_DETAIL_TYPE } from '../lambdas/shared/ssm-names';
+import { COMMAND_INVOCATION_DETAIL_TYPE, INSTANCE_ASSOCIATION_DETAIL_TYPE } from '../lambdas/shared/aws-names';
 import type { Notifier } from './notifier';
 
 export interface FailureAlertsProps {

@@ -28,6 +28,8 @@ export interface NotifierProps {
     readonly environmentName: string;
   };
   readonly watchedStatuses: readonly string[];
+  /** Agent alarms (whose ALARM and OK the notifier mails) are named with this prefix. */
+  readonly agentAlarmPrefix: string;
 }
 
 /** Lambda retries a failed asynchronous invocation this often before giving it to the dead-letter queue. */
@@ -95,6 +97,7 @@ export class Notifier extends Construct {
         ACCOUNT_DISPLAY_NAME_PARAMETER: props.displayNameParameter.name,
         IDEMPOTENCY_TABLE: this.idempotencyTable.name,
         WATCHED_STATUSES: props.watchedStatuses.join(','),
+        AGENT_ALARM_PREFIX: props.agentAlarmPrefix,
         MAIL_LANGUAGE: props.mail.language,
         MAIL_TIME_ZONE: props.mail.timeZone,
         ENVIRONMENT_NAME: props.mail.environmentName,
@@ -122,6 +125,13 @@ export class Notifier extends Construct {
           Effect: 'Allow',
           Action: ['ssm:DescribeAssociationExecutions', 'ssm:DescribeAssociationExecutionTargets'],
           Resource: arn(location, 'ssm', 'association/*'),
+        },
+        {
+          // Node details for the agent alarm mails; the action supports no resource-level permissions.
+          Sid: 'ReadManagedNodeDetails',
+          Effect: 'Allow',
+          Action: 'ssm:DescribeInstanceInformation',
+          Resource: '*',
         },
         { Sid: 'ReadAccountDisplayName', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: props.displayNameParameter.arn },
         // ec2:DescribeTags supports no resource-level permissions.

@@ -13,7 +13,16 @@ export interface SelfMonitoringProps {
 
 type AlarmMetric = Pick<
   CloudwatchMetricAlarmConfig,
-  'namespace' | 'metricName' | 'dimensions' | 'statistic' | 'period' | 'evaluationPeriods' | 'threshold' | 'comparisonOperator' | 'treatMissingData'
+  | 'namespace'
+  | 'metricName'
+  | 'dimensions'
+  | 'statistic'
+  | 'period'
+  | 'evaluationPeriods'
+  | 'datapointsToAlarm'
+  | 'threshold'
+  | 'comparisonOperator'
+  | 'treatMissingData'
 >;
 
 /**

@@ -4,9 +4,11 @@ import { S3Backend, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { EnvironmentSettings } from '../config/schema';
 import { AccountDisplayName } from './account-display-name';
+import { AgentHealthMonitor } from './agent-health-monitor';
 import { AgentUpdateAssociations } from './agent-update-associations';
 import { AlertTopic } from './alert-topic';
 import { partitionOf, type AwsLocation } from './aws-arn';
+import { Dashboard } from './dashboard';
 import { FailureAlerts } from './failure-alerts';
 import { Notifier } from './notifier';
 import { SelfMonitoring } from './self-monitoring';
@@ -31,6 +33,8 @@ export class SsmAgentOpsStack extends TerraformStack {
   readonly notifier: Notifier;
   readonly failureAlerts: FailureAlerts;
   readonly selfMonitoring: SelfMonitoring;
+  readonly agentHealthMonitor: AgentHealthMonitor;
+  readonly dashboard: Dashboard;
 
   constructor(scope: Construct, props: SsmAgentOpsStackProps) {
     const { settings } = props;
@@ -86,6 +90,7 @@ export class SsmAgentOpsStack extends TerraformStack {
         environmentName: settings.name,
       },
       watchedStatuses: settings.failureAlerts.statuses,
+      agentAlarmPrefix: `${name}-agent-`,
     });
     this.failureAlerts = new FailureAlerts(this, 'failure-alerts', {
       resourceNamePrefix: name,
@@ -107,6 +112,32 @@ export class SsmAgentOpsStack extends TerraformStack {
     this.selfMonitoring.watchDeadLetterQueue('undelivered-alerts', this.notifier.deadLetterQueue.name, {
       ja: '配信できなかった通知がデッドレターキューにあります。メールが届いていない障害があります',
       en: 'alerts that could not be delivered are waiting in the dead-letter queue; some failures were not mailed',
+    });
+
+    const metricNamespace = `SSMAgentOps/${settings.name}`;
+    this.agentHealthMonitor = new AgentHealthMonitor(this, 'agent-health-monitor', {
+      resourceNamePrefix: name,
+      location: this.location,
+      bundleDir: join(props.bundlesDir, 'agent-monitor'),
+      packaging: settings.lambdaPackaging,
+      logRetentionDays: settings.logRetentionDays,
+      metricNamespace,
+      scopeTag:
+        settings.agentMonitor.scope === 'update-targets'
+          ? { key: settings.updateTargets.tagKey, values: settings.updateTargets.tagValues }
+          : undefined,
+      notifier: this.notifier,
+      selfMonitoring: this.selfMonitoring,
+    });
+
+    this.dashboard = new Dashboard(this, 'dashboard', {
+      name,
+      region: settings.region,
+      metricNamespace,
+      failureRuleNames: [this.failureAlerts.commandRule.name, this.failureAlerts.associationRule.name],
+      topicName: this.alertTopic.topic.name,
+      deadLetterQueueName: this.notifier.deadLetterQueue.name,
+      functionNames: [this.notifier.function.function.functionName, this.agentHealthMonitor.function.function.functionName],
     });
   }
 }

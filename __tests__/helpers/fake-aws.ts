@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import { ConditionalCheckFailed, FakeIdempotencyTable } from './fake-idempotency-table';
 
@@ -8,7 +9,7 @@ export interface ReceivedCall {
   input: Record<string, any>;
 }
 
-/** What the fake answers for the JSON-protocol operations (SSM); a thrown error becomes an AWS error. */
+/** What the fake answers for the JSON-protocol operations (SSM, CloudWatch); a thrown error becomes an AWS error. */
 export type JsonHandlers = Record<string, (input: any) => unknown>;
 
 /**
@@ -24,12 +25,18 @@ export class FakeAws {
   constructor(
     private readonly ssm: JsonHandlers,
     private readonly instanceNames: Record<string, string>,
+    private readonly cloudwatch: JsonHandlers = {},
   ) {}
 
   async start(): Promise<string> {
     this.server = createServer((request, response) => {
       void readBody(request).then((body) => {
-        const answer = this.answer(request, body);
+        let answer: { status: number; contentType: string; body: string };
+        try {
+          answer = this.answer(request, body);
+        } catch (error) {
+          answer = { status: 500, contentType: 'text/plain', body: `The fake failed: ${String(error)}` };
+        }
         response.writeHead(answer.status, { 'content-type': answer.contentType });
         response.end(answer.body);
       });
@@ -50,13 +57,14 @@ export class FakeAws {
   private answer(request: IncomingMessage, body: string): { status: number; contentType: string; body: string } {
     const target = request.headers['x-amz-target'];
     if (typeof target === 'string') {
-      const [service, operation] = target.split('.') as [string, string];
+      const [prefix, operation] = target.split('.') as [string, string];
       const input = JSON.parse(body || '{}');
-      const name = service.startsWith('DynamoDB') ? `DynamoDB.${operation}` : `SSM.${operation}`;
-      this.calls.push({ operation: name, input });
-      const contentType = service.startsWith('DynamoDB') ? 'application/x-amz-json-1.0' : 'application/x-amz-json-1.1';
+      const service = SERVICES_BY_TARGET_PREFIX[prefix] ?? prefix;
+      this.calls.push({ operation: `${service}.${operation}`, input });
+      const contentType = service === 'SSM' ? 'application/x-amz-json-1.1' : 'application/x-amz-json-1.0';
       try {
-        const output = service.startsWith('DynamoDB') ? this.dynamodb(operation, input) : this.ssmOperation(operation, input);
+        const output =
+          service === 'DynamoDB' ? this.dynamodb(operation, input) : this.jsonOperation(service === 'SSM' ? this.ssm : this.cloudwatch, service, operation, input);
         return { status: 200, contentType, body: JSON.stringify(output ?? {}) };
       } catch (error) {
         const item = error instanceof ConditionalCheckFailed ? { Item: error.item } : {};
@@ -80,9 +88,9 @@ export class FakeAws {
     return { status: 400, contentType: 'text/plain', body: `The fake does not implement ${action}` };
   }
 
-  private ssmOperation(operation: string, input: any): unknown {
-    const handler = this.ssm[operation];
-    if (!handler) throw Object.assign(new Error(`The fake does not implement SSM ${operation}`), { name: 'InvalidAction' });
+  private jsonOperation(handlers: JsonHandlers, service: string, operation: string, input: any): unknown {
+    const handler = handlers[operation];
+    if (!handler) throw Object.assign(new Error(`The fake does not implement ${service} ${operation}`), { name: 'InvalidAction' });
     return handler(input);
   }
 
@@ -112,14 +120,24 @@ export class FakeAws {
   }
 }
 
+const SERVICES_BY_TARGET_PREFIX: Record<string, string> = {
+  AmazonSSM: 'SSM',
+  DynamoDB_20120810: 'DynamoDB',
+  GraniteServiceVersion20100801: 'CloudWatch',
+};
+
 function xml(body: string) {
   return { status: 200, contentType: 'text/xml', body };
 }
 
+/** The request body as text; the SDK gzips large CloudWatch payloads. */
 function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
-    let body = '';
-    request.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    request.on('end', () => resolve(body));
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const body = Buffer.concat(chunks);
+      resolve((request.headers['content-encoding'] === 'gzip' ? gunzipSync(body) : body).toString('utf8'));
+    });
   });
 }

@@ -21,3 +21,20 @@ export const SUCCEEDED_ASSOCIATION = 'ec2-state-manager-instance-association-sta
 export const ASSOCIATION_LEVEL = 'ec2-state-manager-association-state-change';
 export const ALARM = 'cloudwatch-alarm-state-change';
 export const SCHEDULED = 'scheduled-event';
+
+/** The published CloudWatch sample, turned into the agent alarm of one node of this product. */
+export function agentAlarmEvent(state: 'ALARM' | 'OK', instanceId = 'i-0fedcba9876543210'): any {
+  const event = sampleEvent(ALARM);
+  event.region = 'ap-northeast-1';
+  event.detail.alarmName = `ssm-agent-ops-prod-agent-${instanceId}`;
+  event.detail.configuration.metrics[0].metricStat.metric = {
+    namespace: 'SSMAgentOps/prod',
+    name: 'AgentConnectionLost',
+    dimensions: { InstanceId: instanceId },
+  };
+  if (state === 'OK') {
+    event.detail.previousState = { ...event.detail.state, value: 'ALARM' };
+    event.detail.state = { ...event.detail.state, value: 'OK', timestamp: '2019-10-02T17:29:40.989+0000' };
+  }
+  return event;
+}

@@ -62,7 +62,7 @@ describe('failure alert rules', () => {
   });
 
   it('send events to the notifier with retries and a dead-letter queue', () => {
-    const targets = resourcesOf(prod, 'aws_cloudwatch_event_target');
+    const targets = resourcesOf(prod, 'aws_cloudwatch_event_target').filter((target) => target.rule.includes('failure-alerts'));
     expect(targets).toHaveLength(2);
     for (const target of targets) {
       expect(target).toEqual(
@@ -76,7 +76,7 @@ describe('failure alert rules', () => {
   });
 
   it('allow each rule, and only it, to invoke the notifier', () => {
-    const permissions = resourcesOf(prod, 'aws_lambda_permission');
+    const permissions = resourcesOf(prod, 'aws_lambda_permission').filter((permission) => permission.source_arn.includes('failure-alerts'));
     expect(permissions.map((permission) => permission.source_arn).sort()).toEqual([
       expect.stringMatching(/^\$\{aws_cloudwatch_event_rule\.failure-alerts_failed-associations_\S+\.arn\}$/),
       expect.stringMatching(/^\$\{aws_cloudwatch_event_rule\.failure-alerts_failed-commands_\S+\.arn\}$/),
@@ -90,7 +90,7 @@ describe('failure alert rules', () => {
 });
 
 describe('notifier', () => {
-  const fn = onlyResource(prod, 'aws_lambda_function');
+  const fn = resourcesOf(prod, 'aws_lambda_function').find((candidate) => candidate.function_name === 'ssm-agent-ops-prod-notifier');
 
   it('is told where to mail, in which language and time zone, and which statuses it handles', () => {
     expect(fn.function_name).toBe('ssm-agent-ops-prod-notifier');
@@ -99,6 +99,7 @@ describe('notifier', () => {
       ACCOUNT_DISPLAY_NAME_PARAMETER: '/ssm-agent-ops/prod/account-display-name',
       IDEMPOTENCY_TABLE: expect.stringMatching(/^\$\{aws_dynamodb_table\.\S+\.name\}$/),
       WATCHED_STATUSES: 'Failed,TimedOut',
+      AGENT_ALARM_PREFIX: 'ssm-agent-ops-prod-agent-',
       MAIL_LANGUAGE: 'ja',
       MAIL_TIME_ZONE: 'Asia/Tokyo',
       ENVIRONMENT_NAME: 'prod',
@@ -107,7 +108,8 @@ describe('notifier', () => {
   });
 
   it('retries failed invocations twice, then dead-letters them', () => {
-    expect(onlyResource(prod, 'aws_lambda_function_event_invoke_config')).toEqual(
+    const invokeConfig = resourcesOf(prod, 'aws_lambda_function_event_invoke_config').find((config) => config.function_name.includes('notifier'));
+    expect(invokeConfig).toEqual(
       expect.objectContaining({
         maximum_retry_attempts: 2,
         maximum_event_age_in_seconds: 21600,
@@ -163,6 +165,7 @@ describe('notifier', () => {
         Action: ['ssm:DescribeAssociationExecutions', 'ssm:DescribeAssociationExecutionTargets'],
         Resource: 'arn:aws:ssm:ap-northeast-1:333333333333:association/*',
       },
+      { Sid: 'ReadManagedNodeDetails', Effect: 'Allow', Action: 'ssm:DescribeInstanceInformation', Resource: '*' },
       { Sid: 'ReadAccountDisplayName', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: 'arn:aws:ssm:ap-northeast-1:333333333333:parameter/ssm-agent-ops/prod/account-display-name' },
       { Sid: 'ReadInstanceNameTags', Effect: 'Allow', Action: 'ec2:DescribeTags', Resource: '*' },
       {
@@ -208,5 +211,11 @@ describe('self-monitoring alarms', () => {
 
   it('are named so that the topic policy lets them publish', () => {
     for (const alarm of alarms) expect(alarm.alarm_name).toMatch(/^ssm-agent-ops-prod-/);
+    expect(alarms.map((alarm) => alarm.alarm_name).sort()).toEqual([
+      'ssm-agent-ops-prod-monitor-errors',
+      'ssm-agent-ops-prod-monitor-heartbeat',
+      'ssm-agent-ops-prod-notifier-errors',
+      'ssm-agent-ops-prod-undelivered-alerts',
+    ]);
   });
 });

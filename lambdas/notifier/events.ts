@@ -1,8 +1,11 @@
 // zod/mini keeps the bundle small: the classic API costs hundreds of KB in every cold start.
 import * as z from 'zod/mini';
-import { COMMAND_INVOCATION_DETAIL_TYPE, INSTANCE_ASSOCIATION_DETAIL_TYPE } from '../shared/ssm-names';
+import { ALARM_STATE_CHANGE_DETAIL_TYPE, COMMAND_INVOCATION_DETAIL_TYPE, INSTANCE_ASSOCIATION_DETAIL_TYPE } from '../shared/aws-names';
 
-const instanceId = z.string().check(z.regex(/^(i|mi)-[0-9a-f]{8,17}$/, 'an EC2 instance or managed node ID'));
+const INSTANCE_ID = /^(i|mi)-[0-9a-f]{8,17}$/;
+const instanceId = z.string().check(z.regex(INSTANCE_ID, 'an EC2 instance or managed node ID'));
+// CloudWatch writes alarm timestamps with a colon-less offset: 2019-10-02T17:04:40.989+0000.
+const alarmTimestamp = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/, 'a timestamp'));
 const timestamp = z.iso.datetime({ offset: true });
 const nonEmptyString = z.string().check(z.minLength(1));
 
@@ -48,7 +51,31 @@ const instanceAssociationEvent = z.object({
   }),
 });
 
-const notifierEvent = z.discriminatedUnion('detail-type', [commandInvocationEvent, instanceAssociationEvent]);
+const alarmState = z.object({ value: nonEmptyString, timestamp: alarmTimestamp, reason: z.optional(z.string()) });
+
+const alarmStateChangeEvent = z.object({
+  ...envelope,
+  source: z.literal('aws.cloudwatch'),
+  'detail-type': z.literal(ALARM_STATE_CHANGE_DETAIL_TYPE),
+  detail: z.object({
+    alarmName: nonEmptyString,
+    state: alarmState,
+    previousState: alarmState,
+    configuration: z.optional(
+      z.object({
+        metrics: z.optional(
+          z.array(
+            z.object({
+              metricStat: z.optional(z.object({ metric: z.object({ dimensions: z.optional(z.record(z.string(), z.string())) }) })),
+            }),
+          ),
+        ),
+      }),
+    ),
+  }),
+});
+
+const notifierEvent = z.discriminatedUnion('detail-type', [commandInvocationEvent, instanceAssociationEvent, alarmStateChangeEvent]);
 
 /** A failed Run Command invocation on one instance. */
 export interface CommandFailureEvent {
@@ -80,7 +107,31 @@ export interface AssociationFailureEvent {
   lastExecutionAt?: Date;
 }
 
-export type NotifierEvent = CommandFailureEvent | AssociationFailureEvent;
+/** An agent alarm of this product going to ALARM (connection lost) or back to OK (recovered). */
+export interface AgentAlarmEvent {
+  kind: 'agent-alarm';
+  eventId: string;
+  account: string;
+  region: string;
+  occurredAt: Date;
+  alarmName: string;
+  instanceId: string;
+  state: 'ALARM' | 'OK';
+  /** When the alarm entered its new state. */
+  since: Date;
+  previousState: string;
+  /** When the alarm entered its previous state: for OK after ALARM, when the connection was lost. */
+  previousSince: Date;
+}
+
+export type NotifierEvent = CommandFailureEvent | AssociationFailureEvent | AgentAlarmEvent;
+
+/** What the notifier accepts as a failure or an agent alarm. */
+export interface EventExpectations {
+  watchedStatuses: readonly string[];
+  /** Agent alarms are the alarms named with this prefix followed by the instance ID. */
+  agentAlarmPrefix: string;
+}
 
 /** Why an event could not be handled; the notifier mails this instead of retrying. */
 export interface RejectedEvent {
@@ -96,20 +147,39 @@ export interface RejectedEvent {
  * Validates an EventBridge event and turns it into what the notifier acts on. Anything malformed, of
  * an unknown detail-type, or with a status that is not watched is rejected with the reasons.
  */
-export function parseNotifierEvent(raw: unknown, watchedStatuses: readonly string[]): NotifierEvent | RejectedEvent {
+export function parseNotifierEvent(raw: unknown, expectations: EventExpectations): NotifierEvent | RejectedEvent {
   const result = notifierEvent.safeParse(raw, { reportInput: true });
   if (!result.success) {
     return { kind: 'rejected', ...envelopeOf(raw), problems: result.error.issues.map(describeIssue) };
   }
   const event = result.data;
-  if (!watchedStatuses.includes(event.detail.status)) {
+  const reject = (problem: string): RejectedEvent => ({ kind: 'rejected', ...envelopeOf(raw), problems: [problem] });
+  const common = { eventId: event.id, account: event.account, region: event.region, occurredAt: new Date(event.time) };
+
+  if (event['detail-type'] === ALARM_STATE_CHANGE_DETAIL_TYPE) {
+    const { alarmName, state, previousState, configuration } = event.detail;
+    if (!alarmName.startsWith(expectations.agentAlarmPrefix)) {
+      return reject(`detail.alarmName "${alarmName}" is not an agent alarm of this product (${expectations.agentAlarmPrefix}<instance ID>)`);
+    }
+    if (state.value !== 'ALARM' && state.value !== 'OK') return reject(`detail.state.value "${state.value}" is neither ALARM nor OK`);
+    const instance = configuration?.metrics?.[0]?.metricStat?.metric.dimensions?.InstanceId ?? alarmName.slice(expectations.agentAlarmPrefix.length);
+    if (!INSTANCE_ID.test(instance)) return reject(`the alarm names no instance ID (found "${instance}")`);
     return {
-      kind: 'rejected',
-      ...envelopeOf(raw),
-      problems: [`detail.status "${event.detail.status}" is not a watched status (${watchedStatuses.join(', ')})`],
+      kind: 'agent-alarm',
+      ...common,
+      alarmName,
+      instanceId: instance,
+      state: state.value,
+      since: alarmTime(state.timestamp),
+      previousState: previousState.value,
+      previousSince: alarmTime(previousState.timestamp),
     };
   }
-  const common = { eventId: event.id, account: event.account, region: event.region, occurredAt: new Date(event.time) };
+
+  const { watchedStatuses } = expectations;
+  if (!watchedStatuses.includes(event.detail.status)) {
+    return reject(`detail.status "${event.detail.status}" is not a watched status (${watchedStatuses.join(', ')})`);
+  }
   if (event['detail-type'] === COMMAND_INVOCATION_DETAIL_TYPE) {
     return {
       kind: 'command-failure',
@@ -133,6 +203,10 @@ export function parseNotifierEvent(raw: unknown, watchedStatuses: readonly strin
     executionSummary: nonEmpty(detail['execution-summary']),
     lastExecutionAt: detail['last-execution-date'] ? new Date(detail['last-execution-date']) : undefined,
   };
+}
+
+function alarmTime(timestamp: string): Date {
+  return new Date(timestamp.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

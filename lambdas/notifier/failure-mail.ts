@@ -1,5 +1,5 @@
 import { associationUrl, commandInvocationUrl } from '../shared/console-links';
-import { CLOUDWATCH_AGENT_PACKAGE, PACKAGE_DOCUMENT, SSM_AGENT_UPDATE_DOCUMENT } from '../shared/ssm-names';
+import { CLOUDWATCH_AGENT_PACKAGE, PACKAGE_DOCUMENT, SSM_AGENT_UPDATE_DOCUMENT } from '../shared/aws-names';
 import type { Language, Localized } from '../shared/language';
 import type { RunbookId } from '../shared/runbooks';
 import { keepTail } from '../shared/text';

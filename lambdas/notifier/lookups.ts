@@ -2,6 +2,7 @@ import { DescribeTagsCommand, type EC2Client } from '@aws-sdk/client-ec2';
 import {
   DescribeAssociationExecutionTargetsCommand,
   DescribeAssociationExecutionsCommand,
+  DescribeInstanceInformationCommand,
   GetCommandInvocationCommand,
   ListCommandInvocationsCommand,
   ListCommandsCommand,
@@ -10,6 +11,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { logger } from '../shared/powertools';
 import { errorName, isAccessDenied } from '../shared/sdk';
+import type { NodeDetails } from './agent-alarm-mail';
 import type { StepOutput } from './failure-mail';
 
 /**
@@ -134,4 +136,26 @@ export async function findAssociationCommand(
 
 function distance(a: Date, b: Date): number {
   return Math.abs(a.getTime() - b.getTime());
+}
+
+/** What Systems Manager knows about one managed node; undefined when it is gone or cannot be read. */
+export async function readNodeDetails(ssm: SSMClient, instanceId: string): Promise<NodeDetails | undefined> {
+  try {
+    const described = await ssm.send(new DescribeInstanceInformationCommand({ Filters: [{ Key: 'InstanceIds', Values: [instanceId] }] }));
+    const info = described.InstanceInformationList?.[0];
+    if (!info) return undefined;
+    return {
+      pingStatus: info.PingStatus,
+      platformType: info.PlatformType,
+      platformName: info.PlatformName,
+      platformVersion: info.PlatformVersion,
+      agentVersion: info.AgentVersion,
+      lastPingAt: info.LastPingDateTime,
+      computerName: info.ComputerName,
+      ipAddress: info.IPAddress,
+    };
+  } catch (error) {
+    logger.warn('Could not read the node details; mailing without them', { instanceId, error: errorName(error) });
+    return undefined;
+  }
 }

@@ -6,11 +6,12 @@ import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import { PACKAGE_DOCUMENT } from '../shared/ssm-names';
+import { PACKAGE_DOCUMENT } from '../shared/aws-names';
 import { logger } from '../shared/powertools';
-import { parseNotifierEvent, type NotifierEvent } from './events';
+import { renderAgentAlarmMail } from './agent-alarm-mail';
+import { parseNotifierEvent, type AgentAlarmEvent, type EventExpectations, type NotifierEvent } from './events';
 import { renderFailureMail, type FailureReport } from './failure-mail';
-import { findAssociationCommand, readInstanceName, readPackageName, readStepOutput } from './lookups';
+import { findAssociationCommand, readInstanceName, readNodeDetails, readPackageName, readStepOutput } from './lookups';
 import type { Mail, MailSettings } from './mail';
 import { renderRejectedEventMail } from './rejected-mail';
 
@@ -25,18 +26,19 @@ export interface NotifierDependencies {
   settings: NotifierSettings;
 }
 
-export interface NotifierSettings extends MailSettings {
+export interface NotifierSettings extends MailSettings, EventExpectations {
   topicArn: string;
-  watchedStatuses: readonly string[];
 }
 
 /**
- * One failed run, whichever event reports it: the Run Command event and the State Manager event of
- * the same run resolve to the same command ID and instance, so they share one idempotency record.
+ * What one mail is about. One failed run, whichever event reports it: the Run Command event and the
+ * State Manager event of the same run resolve to the same command ID and instance, so they share one
+ * idempotency record. One alarm transition. One event that could not be handled.
  */
-type RunKey =
+type MailKey =
   | { commandId: string; instanceId: string }
   | { associationId: string; instanceId: string; executedAt: string }
+  | { agentAlarm: string; state: string; since: string }
   | { rejectedEvent: string };
 
 /** How long a sent mail is remembered: longer than EventBridge and Lambda keep retrying an event. */
@@ -49,7 +51,7 @@ const IN_PROGRESS_WAIT_MS = 3000;
 export function createNotifier(dependencies: NotifierDependencies) {
   const { settings } = dependencies;
   const idempotencyConfig = new IdempotencyConfig({ expiresAfterSeconds: REMEMBER_SENT_MAILS_SECONDS });
-  const mailOnce = makeIdempotent(async (_key: RunKey, compose: () => Promise<Mail>) => publish(await compose()), {
+  const mailOnce = makeIdempotent(async (_key: MailKey, compose: () => Promise<Mail>) => publish(await compose()), {
     persistenceStore: dependencies.persistenceStore,
     config: idempotencyConfig,
     dataIndexArgument: 0,
@@ -63,7 +65,7 @@ export function createNotifier(dependencies: NotifierDependencies) {
     return { messageId: published.MessageId };
   }
 
-  async function mailOnceWaitingForTwin(key: RunKey, compose: () => Promise<Mail>) {
+  async function mailOnceWaitingForTwin(key: MailKey, compose: () => Promise<Mail>) {
     for (let attempt = 0; ; attempt++) {
       try {
         return await mailOnce(key, compose);
@@ -77,7 +79,7 @@ export function createNotifier(dependencies: NotifierDependencies) {
 
   return async function handler(event: unknown, context: Context): Promise<void> {
     idempotencyConfig.registerLambdaContext(context);
-    const parsed = parseNotifierEvent(event, settings.watchedStatuses);
+    const parsed = parseNotifierEvent(event, settings);
 
     if (parsed.kind === 'rejected') {
       logger.error('Event rejected: mailing it once instead of retrying', { problems: parsed.problems, eventId: parsed.eventId });
@@ -91,12 +93,36 @@ export function createNotifier(dependencies: NotifierDependencies) {
       return;
     }
 
-    logger.info('Failure event received', { kind: parsed.kind, eventId: parsed.eventId, instanceId: parsed.instanceId });
+    logger.info('Event received', { kind: parsed.kind, eventId: parsed.eventId, instanceId: parsed.instanceId });
+    if (parsed.kind === 'agent-alarm') {
+      const key = { agentAlarm: parsed.alarmName, state: parsed.state, since: parsed.since.toISOString() };
+      await mailOnceWaitingForTwin(key, async () => renderAgentAlarmMail(await gatherAlarmReport(parsed), settings));
+      return;
+    }
     const { commandId, key } = await identifyRun(parsed);
     await mailOnceWaitingForTwin(key, async () => renderFailureMail(await gatherReport(parsed, commandId), settings));
   };
 
-  async function identifyRun(event: NotifierEvent): Promise<{ commandId?: string; key: RunKey }> {
+  async function gatherAlarmReport(event: AgentAlarmEvent) {
+    const [accountDisplayName, instanceName, node] = await Promise.all([
+      dependencies.accountDisplayName(),
+      readInstanceName(dependencies.ec2, event.instanceId),
+      readNodeDetails(dependencies.ssm, event.instanceId),
+    ]);
+    return {
+      state: event.state,
+      accountId: event.account,
+      accountDisplayName,
+      region: event.region,
+      instanceId: event.instanceId,
+      instanceName,
+      since: event.since,
+      lostSince: event.previousState === 'ALARM' ? event.previousSince : undefined,
+      node,
+    };
+  }
+
+  async function identifyRun(event: Exclude<NotifierEvent, AgentAlarmEvent>): Promise<{ commandId?: string; key: MailKey }> {
     const { instanceId } = event;
     if (event.kind === 'command-failure') return { commandId: event.commandId, key: { commandId: event.commandId, instanceId } };
     const executedAt = event.lastExecutionAt ?? event.occurredAt;
@@ -105,7 +131,7 @@ export function createNotifier(dependencies: NotifierDependencies) {
     return { key: { associationId: event.associationId, instanceId, executedAt: executedAt.toISOString() } };
   }
 
-  async function gatherReport(event: NotifierEvent, commandId: string | undefined): Promise<FailureReport> {
+  async function gatherReport(event: Exclude<NotifierEvent, AgentAlarmEvent>, commandId: string | undefined): Promise<FailureReport> {
     const { ssm, ec2 } = dependencies;
     const [accountDisplayName, instanceName, output, packageName] = await Promise.all([
       dependencies.accountDisplayName(),

@@ -20,7 +20,7 @@ function packagedNotifier() {
   const stack = new SsmAgentOpsStack(Testing.app(), { settings: exampleSettings('prod', { lambdaPackaging: 'asset' }), bundlesDir: BUNDLES_DIR });
   const stackDir = join(Testing.fullSynth(stack), 'stacks', stack.node.id);
   const synthesized = JSON.parse(readFileSync(join(stackDir, 'cdk.tf.json'), 'utf8'));
-  const fn: any = Object.values(synthesized.resource.aws_lambda_function)[0];
+  const fn: any = Object.values(synthesized.resource.aws_lambda_function).find((candidate: any) => candidate.function_name.endsWith('-notifier'));
 
   const taskRoot = mkdtempSync(join(tmpdir(), 'ssm-agent-ops-task-'));
   for (const [name, bytes] of Object.entries(unzipSync(new Uint8Array(readFileSync(join(stackDir, fn.filename)))))) {

@@ -1,7 +1,7 @@
 import { parseNotifierEvent } from '../../../lambdas/notifier/events';
-import { FAILED_ASSOCIATION, FAILED_COMMAND, SCHEDULED, SUCCEEDED_COMMAND, sampleEvent } from '../../helpers/sample-events';
+import { ALARM, FAILED_ASSOCIATION, FAILED_COMMAND, SCHEDULED, SUCCEEDED_COMMAND, agentAlarmEvent, sampleEvent } from '../../helpers/sample-events';
 
-const WATCHED = ['Failed', 'TimedOut'];
+const WATCHED = { watchedStatuses: ['Failed', 'TimedOut'], agentAlarmPrefix: 'ssm-agent-ops-prod-agent-' };
 
 describe('parseNotifierEvent', () => {
   it('reads a failed Run Command invocation, taking the instance from detail, not resources', () => {
@@ -79,5 +79,46 @@ describe('parseNotifierEvent', () => {
 
   it.each([null, 'text', 42, [], {}])('rejects %p without throwing', (raw) => {
     expect(parseNotifierEvent(raw, WATCHED)).toMatchObject({ kind: 'rejected' });
+  });
+});
+
+describe('parseNotifierEvent for agent alarms', () => {
+  it('reads an agent alarm going to ALARM, with the colon-less CloudWatch timestamps', () => {
+    expect(parseNotifierEvent(agentAlarmEvent('ALARM'), WATCHED)).toEqual({
+      kind: 'agent-alarm',
+      eventId: 'c4c1c1c9-6542-e61b-6ef0-8c4d36933a92',
+      account: '123456789012',
+      region: 'ap-northeast-1',
+      occurredAt: new Date('2019-10-02T17:04:40Z'),
+      alarmName: 'ssm-agent-ops-prod-agent-i-0fedcba9876543210',
+      instanceId: 'i-0fedcba9876543210',
+      state: 'ALARM',
+      since: new Date('2019-10-02T17:04:40.989Z'),
+      previousState: 'OK',
+      previousSince: new Date('2019-10-01T13:56:40.987Z'),
+    });
+  });
+
+  it('reads the recovery, with when the connection was lost', () => {
+    expect(parseNotifierEvent(agentAlarmEvent('OK'), WATCHED)).toMatchObject({
+      kind: 'agent-alarm',
+      state: 'OK',
+      previousState: 'ALARM',
+      since: new Date('2019-10-02T17:29:40.989Z'),
+      previousSince: new Date('2019-10-02T17:04:40.989Z'),
+    });
+  });
+
+  it('rejects alarms that are not agent alarms of this product, like the published CPU sample', () => {
+    expect(parseNotifierEvent(sampleEvent(ALARM), WATCHED)).toMatchObject({
+      kind: 'rejected',
+      problems: ['detail.alarmName "ServerCpuTooHigh" is not an agent alarm of this product (ssm-agent-ops-prod-agent-<instance ID>)'],
+    });
+  });
+
+  it('rejects a state other than ALARM and OK', () => {
+    const event = agentAlarmEvent('ALARM');
+    event.detail.state.value = 'INSUFFICIENT_DATA';
+    expect(parseNotifierEvent(event, WATCHED)).toMatchObject({ kind: 'rejected', problems: ['detail.state.value "INSUFFICIENT_DATA" is neither ALARM nor OK'] });
   });
 });

@@ -13,6 +13,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import {
   DescribeAssociationExecutionTargetsCommand,
   DescribeAssociationExecutionsCommand,
+  DescribeInstanceInformationCommand,
   GetCommandInvocationCommand,
   GetParameterCommand,
   ListCommandsCommand,
@@ -23,6 +24,7 @@ import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { accountDisplayNameReader } from '../../../lambdas/shared/display-name';
 import { createNotifier, type NotifierSettings } from '../../../lambdas/notifier/notifier';
 import { ConditionalCheckFailed, FakeIdempotencyTable } from '../../helpers/fake-idempotency-table';
+import { sampleEvent } from '../../helpers/sample-events';
 
 export const DISPLAY_NAME_PARAMETER = '/ssm-agent-ops/prod/account-display-name';
 export const COMMAND_ID = '0b1c2d3e-4f50-4617-8283-94a5b6c7d8e9';
@@ -32,6 +34,7 @@ export const INSTANCE_ID = 'i-0123456789abcdef0';
 export const settings: NotifierSettings = {
   topicArn: 'arn:aws:sns:ap-northeast-1:123456789012:OPE',
   watchedStatuses: ['Failed', 'TimedOut'],
+  agentAlarmPrefix: 'ssm-agent-ops-prod-agent-',
   language: 'ja',
   timeZone: 'Asia/Tokyo',
   environmentName: 'prod',
@@ -95,7 +98,18 @@ export function notifierHarness(overrides: Partial<NotifierSettings> = {}) {
       { ResourceId: INSTANCE_ID, Status: 'Failed', OutputSource: { OutputSourceType: 'RunCommand', OutputSourceId: COMMAND_ID } },
     ],
   });
-  ec2.on(DescribeTagsCommand).resolves({ Tags: [{ Key: 'Name', Value: 'web-01', ResourceId: INSTANCE_ID }] });
+  // Node details come from the reconstructed DescribeInstanceInformation sample.
+  const { InstanceInformationList: knownNodes } = sampleEvent('describe-instance-information.response.reconstructed');
+  ssm.on(DescribeInstanceInformationCommand).callsFake(({ Filters }) => ({
+    InstanceInformationList: knownNodes
+      .filter((node: any) => Filters?.[0]?.Values?.includes(node.InstanceId))
+      .map((node: any) => ({ ...node, LastPingDateTime: new Date(node.LastPingDateTime) })),
+  }));
+  ec2.on(DescribeTagsCommand).callsFake(({ Filters }) => {
+    const names: Record<string, string> = { [INSTANCE_ID]: 'web-01', 'i-0fedcba9876543210': 'win-app-02' };
+    const instanceId = Filters?.find((filter: any) => filter.Name === 'resource-id')?.Values?.[0];
+    return { Tags: names[instanceId] ? [{ Key: 'Name', Value: names[instanceId], ResourceId: instanceId }] : [] };
+  });
   sns.on(PublishCommand).resolves({ MessageId: 'message-1' });
 
   const ssmClient = new SSMClient({ region: 'ap-northeast-1' });

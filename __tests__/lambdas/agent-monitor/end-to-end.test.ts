@@ -1,0 +1,45 @@
+import type { Context } from 'aws-lambda';
+import { createMonitor } from '../../../lambdas/agent-monitor/monitor';
+import { matchesEventPattern } from '../../helpers/event-pattern';
+import { SimulatedAws } from '../../helpers/simulated-aws';
+import { exampleSettings, resourcesOf, synthStack } from '../../helpers/synth';
+import { notifierHarness } from '../notifier/harness';
+
+const prod = synthStack(exampleSettings('prod'));
+const alarmRule = JSON.parse(resourcesOf(prod, 'aws_cloudwatch_event_rule').find((rule) => rule.name === 'ssm-agent-ops-prod-agent-alarm-state').event_pattern);
+const monitorEnvironment = resourcesOf(prod, 'aws_lambda_function').find((fn) => fn.function_name === 'ssm-agent-ops-prod-agent-monitor').environment.variables;
+
+describe('a node that loses its connection and comes back', () => {
+  it('gives one ALARM mail and one OK mail in Japanese, through the deployed rule and the notifier', async () => {
+    const aws = new SimulatedAws({ account: '123456789012' });
+    aws.nodes.push({ instanceId: 'i-0123456789abcdef0', pingStatus: 'Online' }, { instanceId: 'i-0fedcba9876543210', pingStatus: 'Online' });
+    const monitor = createMonitor({
+      ssm: aws.ssm,
+      cloudwatch: aws.cloudwatch,
+      settings: { namespace: monitorEnvironment.METRIC_NAMESPACE, alarmNamePrefix: monitorEnvironment.ALARM_NAME_PREFIX },
+    });
+    const notifier = notifierHarness();
+    const minute = async () => {
+      const before = aws.stateChanges.length;
+      await monitor({}, { getRemainingTimeInMillis: () => 55_000 } as Context);
+      for (const change of aws.stateChanges.slice(before)) if (matchesEventPattern(alarmRule, change)) await notifier.handler(change);
+    };
+
+    await minute();
+    await minute();
+    aws.nodes[1]!.pingStatus = 'ConnectionLost';
+    await minute();
+    await minute();
+    await minute();
+    aws.nodes[1]!.pingStatus = 'Online';
+    await minute();
+    await minute();
+
+    expect(notifier.mails().map((mail) => mail.Subject)).toEqual([
+      '【SSM 接続断】本番アカウント: i-0fedcba9876543210 (win-app-02)',
+      '【SSM 接続回復】本番アカウント: i-0fedcba9876543210 (win-app-02)',
+    ]);
+    expect(notifier.mails()[0]!.Message).toContain('SSM Agent と通信できなくなりました');
+    expect(notifier.mails()[1]!.Message).toContain('SSM Agent と再び通信できるようになりました');
+  });
+});

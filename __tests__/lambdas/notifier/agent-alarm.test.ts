@@ -1,0 +1,61 @@
+import { DescribeInstanceInformationCommand } from '@aws-sdk/client-ssm';
+import { agentAlarmEvent } from '../../helpers/sample-events';
+import { notifierHarness } from './harness';
+
+describe('notifier: agent alarms', () => {
+  it('mails a lost connection in Japanese with the Name tag, platform, agent version and last ping', async () => {
+    const notifier = notifierHarness();
+    await notifier.handler(agentAlarmEvent('ALARM'));
+    expect(notifier.mails()).toHaveLength(1);
+    const [mail] = notifier.mails();
+    expect(mail!.Subject).toBe('【SSM 接続断】本番アカウント: i-0fedcba9876543210 (win-app-02)');
+    expect(mail!.Message).toContain(
+      '本番アカウント (123456789012) の ap-northeast-1 で、インスタンス i-0fedcba9876543210 (Name: win-app-02) の SSM Agent と通信できなくなりました (ping 状態: ConnectionLost)。',
+    );
+    expect(mail!.Message).toContain('プラットフォーム: Windows (Microsoft Windows Server 2022 Datacenter 10.0.20348)');
+    expect(mail!.Message).toContain('エージェントのバージョン: 3.3.1142.0');
+    expect(mail!.Message).toContain('最後の応答: 2025/01/07(火) 13:40:00 JST');
+    expect(mail!.Message).toContain('検知日時: 2019/10/03(木) 02:04:40 JST');
+    expect(mail!.Message).toContain(
+      'https://ap-northeast-1.console.aws.amazon.com/systems-manager/fleet-manager/managed-nodes/i-0fedcba9876543210/general?region=ap-northeast-1',
+    );
+    expect(mail!.Message).toContain('■ 対応手順: SSM Agent の接続断 (ConnectionLost)');
+  });
+
+  it('mails the recovery with how long the connection was lost', async () => {
+    const notifier = notifierHarness();
+    await notifier.handler(agentAlarmEvent('OK'));
+    const [mail] = notifier.mails();
+    expect(mail!.Subject).toBe('【SSM 接続回復】本番アカウント: i-0fedcba9876543210 (win-app-02)');
+    expect(mail!.Message).toContain('の SSM Agent と再び通信できるようになりました');
+    expect(mail!.Message).toContain('接続断の期間: 2019/10/03(木) 02:04:40 JST - 2019/10/03(木) 02:29:40 JST (約 25 分)');
+  });
+
+  it('mails one transition once, however often it is delivered', async () => {
+    const notifier = notifierHarness();
+    await notifier.handler(agentAlarmEvent('ALARM'));
+    await notifier.handler(agentAlarmEvent('ALARM'));
+    await notifier.handler(agentAlarmEvent('OK'));
+    expect(notifier.mails().map((mail) => mail.Subject)).toEqual([
+      '【SSM 接続断】本番アカウント: i-0fedcba9876543210 (win-app-02)',
+      '【SSM 接続回復】本番アカウント: i-0fedcba9876543210 (win-app-02)',
+    ]);
+  });
+
+  it('still mails, saying the details are missing, when the node is gone', async () => {
+    const notifier = notifierHarness();
+    notifier.ssm.on(DescribeInstanceInformationCommand).resolves({ InstanceInformationList: [] });
+    await notifier.handler(agentAlarmEvent('ALARM', 'i-0aaaaaaaaaaaaaaaa'));
+    const [mail] = notifier.mails();
+    expect(mail!.Subject).toBe('【SSM 接続断】本番アカウント: i-0aaaaaaaaaaaaaaaa');
+    expect(mail!.Message).toContain('このノードの詳細 (プラットフォーム、エージェントのバージョン、最後の応答) は取得できませんでした。');
+  });
+
+  it('writes in English when configured', async () => {
+    const notifier = notifierHarness({ language: 'en' });
+    await notifier.handler(agentAlarmEvent('OK'));
+    const [mail] = notifier.mails();
+    expect(mail!.Subject).toBe('[SSM connection restored] 本番アカウント: i-0fedcba9876543210 (win-app-02)');
+    expect(mail!.Message).toContain('Outage: Thu 2019-10-03 02:04:40 JST - Thu 2019-10-03 02:29:40 JST (about 25 min)');
+  });
+});

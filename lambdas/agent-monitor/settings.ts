@@ -1,0 +1,24 @@
+import * as z from 'zod/mini';
+import type { MonitorSettings } from './monitor';
+
+const environmentSchema = z.object({
+  METRIC_NAMESPACE: z.string().check(z.minLength(1)),
+  ALARM_NAME_PREFIX: z.string().check(z.minLength(1)),
+  SCOPE_TAG_KEY: z.optional(z.string().check(z.minLength(1))),
+  SCOPE_TAG_VALUES: z.optional(z.string().check(z.minLength(1))),
+});
+
+/** Reads the monitor's environment; a missing or bad variable fails the cold start, naming it. */
+export function readMonitorEnvironment(variables: NodeJS.ProcessEnv): MonitorSettings {
+  const result = environmentSchema.safeParse(variables);
+  if (!result.success) {
+    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new Error(`The agent monitor's environment is invalid: ${problems.join('; ')}`);
+  }
+  const env = result.data;
+  return {
+    namespace: env.METRIC_NAMESPACE,
+    alarmNamePrefix: env.ALARM_NAME_PREFIX,
+    scopeTag: env.SCOPE_TAG_KEY ? { key: env.SCOPE_TAG_KEY, values: (env.SCOPE_TAG_VALUES ?? '').split(',') } : undefined,
+  };
+}

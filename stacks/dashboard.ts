@@ -1,0 +1,75 @@
+import { Construct } from 'constructs';
+import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
+import { FLEET_PING_STATUSES, MANAGED_NODES_METRIC, MONITOR_RUNS_METRIC } from '../lambdas/agent-monitor/plan';
+
+export interface DashboardProps {
+  readonly name: string;
+  readonly region: string;
+  readonly metricNamespace: string;
+  readonly failureRuleNames: readonly string[];
+  readonly topicName: string;
+  readonly deadLetterQueueName: string;
+  readonly functionNames: readonly string[];
+}
+
+type MetricLine = (string | Record<string, unknown>)[];
+
+/** One CloudWatch dashboard per environment: the fleet's ping statuses, failures, and the product's own health. */
+export class Dashboard extends Construct {
+  readonly dashboard: CloudwatchDashboard;
+
+  constructor(scope: Construct, id: string, props: DashboardProps) {
+    super(scope, id);
+    const widget = (x: number, y: number, title: string, metrics: MetricLine[], options: Record<string, unknown> = {}) => ({
+      type: 'metric',
+      x,
+      y,
+      width: 12,
+      height: 6,
+      properties: { title, region: props.region, view: 'timeSeries', metrics, ...options },
+    });
+
+    const widgets = [
+      widget(
+        0,
+        0,
+        'Managed nodes by ping status',
+        FLEET_PING_STATUSES.map((status) => [props.metricNamespace, MANAGED_NODES_METRIC, 'PingStatus', status, { stat: 'Maximum', period: 60 }]),
+        { stacked: true },
+      ),
+      widget(
+        12,
+        0,
+        'Failed runs reported, and mails sent',
+        [
+          ...props.failureRuleNames.map((rule) => ['AWS/Events', 'MatchedEvents', 'RuleName', rule, { stat: 'Sum', period: 300 }]),
+          ['AWS/SNS', 'NumberOfMessagesPublished', 'TopicName', props.topicName, { stat: 'Sum', period: 300 }],
+        ],
+      ),
+      widget(
+        0,
+        6,
+        'Lambda errors and throttles',
+        props.functionNames.flatMap((name) => [
+          ['AWS/Lambda', 'Errors', 'FunctionName', name, { stat: 'Sum', period: 300 }],
+          ['AWS/Lambda', 'Throttles', 'FunctionName', name, { stat: 'Sum', period: 300 }],
+        ]),
+      ),
+      widget(12, 6, 'Monitor heartbeat and undelivered alerts', [
+        [props.metricNamespace, MONITOR_RUNS_METRIC, { stat: 'Sum', period: 60 }],
+        ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', props.deadLetterQueueName, { stat: 'Maximum', period: 300 }],
+      ]),
+      widget(
+        0,
+        12,
+        'Lambda duration (p99)',
+        props.functionNames.map((name) => ['AWS/Lambda', 'Duration', 'FunctionName', name, { stat: 'p99', period: 300 }]),
+      ),
+    ];
+
+    this.dashboard = new CloudwatchDashboard(this, 'dashboard', {
+      dashboardName: props.name,
+      dashboardBody: JSON.stringify({ widgets }),
+    });
+  }
+}
