@@ -27,8 +27,6 @@ export interface AlarmStateChange {
 export interface SimulationOptions {
   /** Time every call takes, through setTimeout (so a fake clock can make it virtual). */
   latencyMs?: number;
-  /** Makes a call fail: return an Error to throw it. */
-  fault?: (operation: string, callNumber: number) => Error | undefined;
   account?: string;
   region?: string;
 }
@@ -50,8 +48,10 @@ export class SimulatedAws {
   readonly calls = new Map<string, number>();
   readonly published: MetricDatum[] = [];
   readonly stateChanges: AlarmStateChange[] = [];
-  private callNumber = 0;
+  /** Makes a call fail: return an Error to throw it. */
+  fault?: (operation: string) => Error | undefined;
   private readonly lastValues = new Map<string, number>();
+  private readonly alarmsByMetric = new Map<string, Set<string>>();
 
   constructor(private readonly options: SimulationOptions = {}) {}
 
@@ -76,9 +76,8 @@ export class SimulatedAws {
   private async handle(command: { constructor: { name: string }; input: any }): Promise<unknown> {
     const operation = command.constructor.name.replace(/Command$/, '');
     this.calls.set(operation, (this.calls.get(operation) ?? 0) + 1);
-    this.callNumber += 1;
     if (this.options.latencyMs) await new Promise((resolve) => setTimeout(resolve, this.options.latencyMs));
-    const fault = this.options.fault?.(operation, this.callNumber);
+    const fault = this.fault?.(operation);
     if (fault) throw fault;
     switch (operation) {
       case 'DescribeInstanceInformation':
@@ -125,9 +124,7 @@ export class SimulatedAws {
       this.published.push(datum);
       const key = metricKey(input.Namespace, datum.MetricName!, datum.Dimensions ?? []);
       this.lastValues.set(key, datum.Value!);
-      for (const alarm of this.alarms.values()) {
-        if (metricKey(alarm.Namespace!, alarm.MetricName!, alarm.Dimensions ?? []) === key) this.evaluate(alarm, datum.Value!);
-      }
+      for (const name of this.alarmsByMetric.get(key) ?? []) this.evaluate(this.alarms.get(name)!, datum.Value!);
     }
     return {};
   }
@@ -136,14 +133,20 @@ export class SimulatedAws {
     const existing = this.alarms.get(input.AlarmName!);
     const alarm: MetricAlarm = { ...input, StateValue: existing?.StateValue ?? 'INSUFFICIENT_DATA' } as MetricAlarm;
     this.alarms.set(input.AlarmName!, alarm);
-    const last = this.lastValues.get(metricKey(alarm.Namespace!, alarm.MetricName!, alarm.Dimensions ?? []));
+    const key = metricKey(alarm.Namespace!, alarm.MetricName!, alarm.Dimensions ?? []);
+    this.alarmsByMetric.set(key, (this.alarmsByMetric.get(key) ?? new Set()).add(alarm.AlarmName!));
+    const last = this.lastValues.get(key);
     if (last !== undefined) this.evaluate(alarm, last);
     return {};
   }
 
   private deleteAlarms(input: { AlarmNames: string[] }) {
     if (input.AlarmNames.length > AWS_LIMITS.DeleteAlarms) throw validationError('at most 100 alarm names per call');
-    for (const name of input.AlarmNames) this.alarms.delete(name);
+    for (const name of input.AlarmNames) {
+      const alarm = this.alarms.get(name);
+      if (alarm) this.alarmsByMetric.get(metricKey(alarm.Namespace!, alarm.MetricName!, alarm.Dimensions ?? []))?.delete(name);
+      this.alarms.delete(name);
+    }
     return {};
   }
 

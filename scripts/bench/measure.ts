@@ -9,6 +9,7 @@ const USAGE_REPORTER = join(__dirname, 'report-usage.cjs');
 export interface ProcessMeasurement {
   milliseconds: number;
   peakRssMiB: number;
+  stdout: string;
 }
 
 /** Runs a Node.js process to completion and measures its wall time and peak resident memory. */
@@ -25,7 +26,7 @@ export function measureNode(nodeArgs: string[], env: NodeJS.ProcessEnv = {}): Pr
     const milliseconds = Number(process.hrtime.bigint() - started) / 1e6;
     if (result.status !== 0) throw new Error(`node ${nodeArgs.join(' ')} failed:\n${result.stderr}`);
     const { maxRssKiB } = JSON.parse(readFileSync(usageFile, 'utf8')) as { maxRssKiB: number };
-    return { milliseconds, peakRssMiB: maxRssKiB / 1024 };
+    return { milliseconds, peakRssMiB: maxRssKiB / 1024, stdout: result.stdout };
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }

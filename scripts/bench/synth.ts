@@ -1,8 +1,10 @@
 import { measureNode, median, type ProcessMeasurement } from './measure';
 
+type SynthMeasurement = Pick<ProcessMeasurement, 'milliseconds' | 'peakRssMiB'>;
+
 export interface SynthFigures {
-  product: ProcessMeasurement;
-  rootImportBaseline: ProcessMeasurement;
+  product: SynthMeasurement;
+  rootImportBaseline: SynthMeasurement;
   speedup: number;
   memoryReduction: number;
 }
@@ -19,7 +21,7 @@ export function benchSynth(runs = 5): SynthFigures {
     product.push(measureNode(['--import', 'tsx', 'main.ts']));
     baseline.push(measureNode(['--require', '@cdktf/provider-aws', '--import', 'tsx', 'main.ts']));
   }
-  const summarize = (samples: ProcessMeasurement[]): ProcessMeasurement => ({
+  const summarize = (samples: ProcessMeasurement[]) => ({
     milliseconds: median(samples.map((sample) => sample.milliseconds)),
     peakRssMiB: median(samples.map((sample) => sample.peakRssMiB)),
   });

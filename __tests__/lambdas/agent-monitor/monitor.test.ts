@@ -148,19 +148,23 @@ describe('agent monitor', () => {
 
     // The fleet recovers, but the second page of the next read fails.
     for (const node of aws.nodes) node.pingStatus = 'Online';
+    aws.resetCounts();
+    const changesBefore = aws.stateChanges.length;
     let pages = 0;
-    const failing = new SimulatedAws({
-      fault: (operation) =>
-        operation === 'DescribeInstanceInformation' && ++pages === 2 ? Object.assign(new Error('Service unavailable'), { name: 'InternalServerError' }) : undefined,
-    });
-    failing.nodes.push(...aws.nodes);
-    for (const [name, alarm] of aws.alarms) failing.alarms.set(name, alarm);
+    aws.fault = (operation) =>
+      operation === 'DescribeInstanceInformation' && ++pages === 2 ? Object.assign(new Error('Service unavailable'), { name: 'InternalServerError' }) : undefined;
 
-    await expect(monitorOf(failing)()).rejects.toThrow('Service unavailable');
-    expect(failing.calls.get('PutMetricData')).toBeUndefined();
-    expect(failing.calls.get('DeleteAlarms')).toBeUndefined();
-    expect(failing.stateChanges).toEqual([]);
-    expect(failing.alarms.size).toBe(120);
+    await expect(monitorOf(aws)()).rejects.toThrow('Service unavailable');
+    expect(aws.calls.get('PutMetricData')).toBeUndefined();
+    expect(aws.calls.get('DeleteAlarms')).toBeUndefined();
+    expect(aws.stateChanges.length).toBe(changesBefore);
+    expect([...aws.alarms.values()].every((alarm) => alarm.StateValue === 'ALARM')).toBe(true);
+    expect(aws.alarms.size).toBe(120);
+
+    // The next complete read reports the recovery.
+    aws.fault = undefined;
+    await monitorOf(aws)();
+    expect([...aws.alarms.values()].every((alarm) => alarm.StateValue === 'OK')).toBe(true);
   });
 
   it('leaves alarms it has no time for to the next run', async () => {
