@@ -1,7 +1,7 @@
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EnvironmentInput } from '../config/schema';
+import { runMain } from './helpers/run-main';
 
 const valid: EnvironmentInput = {
   name: 'dev',
@@ -11,28 +11,6 @@ const valid: EnvironmentInput = {
   accountDisplayName: { value: '開発アカウント' },
   alerts: { topicName: 'OPE-dev', emails: ['ops@example.com'] },
 };
-
-/** Runs main.ts as the synth does, with the given environments, into a fresh output directory. */
-function runMain(environments: EnvironmentInput[]) {
-  const outdir = join(mkdtempSync(join(tmpdir(), 'ssm-agent-ops-main-')), 'cdktf.out');
-  const errors: string[] = [];
-  const previous = { outdir: process.env.CDKTF_OUTDIR, exitCode: process.exitCode };
-  const errorSpy = jest.spyOn(console, 'error').mockImplementation((message: string) => void errors.push(message));
-  process.env.CDKTF_OUTDIR = outdir;
-  let exitCode: typeof process.exitCode;
-  try {
-    jest.isolateModules(() => {
-      jest.doMock('../config/environments', () => ({ environments }));
-      require('../main');
-    });
-  } finally {
-    exitCode = process.exitCode;
-    process.exitCode = previous.exitCode;
-    process.env.CDKTF_OUTDIR = previous.outdir;
-    errorSpy.mockRestore();
-  }
-  return { outdir, errors, exitCode };
-}
 
 describe('main', () => {
   it('synthesizes one stack directory per environment', () => {

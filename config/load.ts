@@ -38,6 +38,7 @@ export function loadEnvironments(inputs: readonly unknown[], overrides: SynthOve
   });
 
   problems.push(...duplicateNames(environments.map((environment) => environment.name)));
+  problems.push(...conflictingStateRegions(environments));
   if (inputs.length === 0) problems.push('no environments are configured');
 
   if (problems.length > 0) throw new ConfigurationError(problems);
@@ -57,6 +58,20 @@ function duplicateNames(names: readonly string[]): string[] {
   const repeated = new Set<string>();
   for (const name of names) (seen.has(name) ? repeated : seen).add(name);
   return [...repeated].map((name) => `${name} › name = ${JSON.stringify(name)} is not allowed; allowed: each environment name only once`);
+}
+
+/** One bucket lives in one region: environments sharing a state bucket must agree on it. */
+function conflictingStateRegions(environments: readonly EnvironmentSettings[]): string[] {
+  const regionByBucket = new Map<string, string>();
+  const problems: string[] = [];
+  for (const { name, state } of environments) {
+    const region = regionByBucket.get(state.bucket);
+    if (region === undefined) regionByBucket.set(state.bucket, state.region);
+    else if (region !== state.region) {
+      problems.push(`${name} › state.region = ${JSON.stringify(state.region)} is not allowed; allowed: ${JSON.stringify(region)}, the region other environments give the bucket ${state.bucket}`);
+    }
+  }
+  return problems;
 }
 
 function environmentLabel(input: unknown, index: number): string {

@@ -35,6 +35,16 @@ export const EXPECTED_RESOURCE_TYPES = [
   'aws_ssm_parameter',
 ] as const;
 
+/** Resource types every state-bucket bootstrap stack's plan must create. */
+export const EXPECTED_BOOTSTRAP_RESOURCE_TYPES = [
+  'aws_s3_bucket',
+  'aws_s3_bucket_ownership_controls',
+  'aws_s3_bucket_policy',
+  'aws_s3_bucket_public_access_block',
+  'aws_s3_bucket_server_side_encryption_configuration',
+  'aws_s3_bucket_versioning',
+] as const;
+
 /** Makes the synthesized stack plannable offline without touching any of its own files. */
 const OFFLINE_OVERRIDE = {
   terraform: { backend: { local: { path: 'terraform.tfstate' } } },
@@ -104,11 +114,16 @@ function compareTrees(first: string, second: string): string[] {
   return differences;
 }
 
-function synth(outdir: string) {
-  return mustRun('synth', process.execPath, ['--import', 'tsx', 'main.ts'], {
+function synth(entry: string, outdir: string) {
+  return mustRun(`synth of ${entry}`, process.execPath, ['--import', 'tsx', entry], {
     cwd: ROOT,
     env: { CDKTF_OUTDIR: outdir, LAMBDA_PACKAGING: 'asset' },
   });
+}
+
+function stacksOf(outdir: string): [string, string][] {
+  const manifest = JSON.parse(readFileSync(join(outdir, 'manifest.json'), 'utf8')) as { stacks: Record<string, { workingDirectory: string }> };
+  return Object.entries(manifest.stacks).map(([stack, entry]) => [stack, join(outdir, entry.workingDirectory)]);
 }
 
 interface PlannedChange {
@@ -117,7 +132,7 @@ interface PlannedChange {
   change: { actions: string[] };
 }
 
-async function checkStack(stack: string, sourceDir: string, workDir: string, mirror: string): Promise<string> {
+async function checkStack(stack: string, sourceDir: string, workDir: string, mirror: string, expectedTypes: readonly string[]): Promise<string> {
   const dir = join(workDir, stack);
   cpSync(sourceDir, dir, { recursive: true });
   writeFileSync(join(dir, 'zz_offline_override.tf.json'), JSON.stringify(OFFLINE_OVERRIDE, null, 2));
@@ -139,7 +154,7 @@ async function checkStack(stack: string, sourceDir: string, workDir: string, mir
   const changes = (JSON.parse(shown.stdout) as { resource_changes?: PlannedChange[] }).resource_changes ?? [];
   const created = changes.filter((change) => change.change.actions.includes('create'));
   const plannedTypes = new Set(created.map((change) => change.type));
-  const missing = EXPECTED_RESOURCE_TYPES.filter((type) => !plannedTypes.has(type));
+  const missing = expectedTypes.filter((type) => !plannedTypes.has(type));
   if (missing.length > 0) throw new Error(`${stack}: plan creates no ${missing.join(', ')}`);
 
   const synthesized = JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8')) as { resource?: Record<string, object> };
@@ -164,21 +179,17 @@ async function main() {
 
   const workDir = mkdtempSync(join(tmpdir(), 'ssm-agent-ops-tf-'));
   try {
-    const [first, second] = [join(workDir, 'synth-a'), join(workDir, 'synth-b')];
-    await Promise.all([synth(first), synth(second)]);
+    const [first, second, bootstrap] = [join(workDir, 'synth-a'), join(workDir, 'synth-b'), join(workDir, 'bootstrap')];
+    await Promise.all([synth('main.ts', first), synth('main.ts', second), synth('bootstrap.ts', bootstrap)]);
     const differences = compareTrees(first, second);
     if (differences.length > 0) throw new Error(`Two synths of the same commit differ:\n  ${differences.join('\n  ')}`);
     console.log(`Two synths are byte-identical (${listFiles(first).length} files).`);
 
-    const manifest = JSON.parse(readFileSync(join(first, 'manifest.json'), 'utf8')) as {
-      stacks: Record<string, { workingDirectory: string }>;
-    };
     const relocated = join(workDir, 'relocated');
-    const results = await Promise.all(
-      Object.entries(manifest.stacks).map(([stack, entry]) =>
-        checkStack(stack, join(first, entry.workingDirectory), relocated, mirror),
-      ),
-    );
+    const results = await Promise.all([
+      ...stacksOf(first).map(([stack, dir]) => checkStack(stack, dir, relocated, mirror, EXPECTED_RESOURCE_TYPES)),
+      ...stacksOf(bootstrap).map(([stack, dir]) => checkStack(stack, dir, relocated, mirror, EXPECTED_BOOTSTRAP_RESOURCE_TYPES)),
+    ]);
     for (const line of results) console.log(line);
     console.log(`Real-Terraform checks passed for ${results.length} stacks.`);
   } finally {

@@ -122,7 +122,7 @@ export class AgentHealthMonitor extends Construct {
     props.selfMonitoring.alarm(
       'monitor-heartbeat',
       {
-        ja: `エージェント監視 Lambda が ${MISSED_RUNS_BEFORE_ALARM} 分以上、最後まで動いていません。この間、接続断は検知されません`,
+        ja: `エージェント監視 Lambda の実行が ${MISSED_RUNS_BEFORE_ALARM} 分以上、正常に完了していません。この間、接続断は検知されません`,
         en: `the agent monitor has not completed a run for ${MISSED_RUNS_BEFORE_ALARM} minutes; lost connections go undetected meanwhile`,
       },
       {

@@ -104,6 +104,12 @@ describe('environment settings', () => {
     expect(problemsOf([valid, valid])).toEqual(['dev › name = "dev" is not allowed; allowed: each environment name only once']);
   });
 
+  it('rejects two environments that put one state bucket in two regions', () => {
+    expect(problemsOf([valid, { ...valid, name: 'prod', state: { bucket: 'example-tfstate', region: 'us-east-1' } }])).toEqual([
+      'prod › state.region = "us-east-1" is not allowed; allowed: "ap-northeast-1", the region other environments give the bucket example-tfstate',
+    ]);
+  });
+
   it('applies LAMBDA_PACKAGING to every environment, and rejects an unknown mode', () => {
     expect(loadEnvironments([valid], { lambdaPackaging: 'asset' })[0]!.lambdaPackaging).toBe('asset');
     expect(problemsOf([valid], { lambdaPackaging: 'docker' })).toEqual([

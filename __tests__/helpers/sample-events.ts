@@ -26,6 +26,10 @@ export const SCHEDULED = 'scheduled-event';
 export function agentAlarmEvent(state: 'ALARM' | 'OK', instanceId = 'i-0fedcba9876543210'): any {
   const event = sampleEvent(ALARM);
   event.region = 'ap-northeast-1';
+  // Times of the reconstructed fleet: its last ping was 04:40 UTC, detected five minutes later.
+  event.time = '2025-01-07T04:45:10Z';
+  event.detail.previousState.timestamp = '2025-01-06T22:00:00.000+0000';
+  event.detail.state.timestamp = '2025-01-07T04:45:10.000+0000';
   event.detail.alarmName = `ssm-agent-ops-prod-agent-${instanceId}`;
   event.detail.configuration.metrics[0].metricStat.metric = {
     namespace: 'SSMAgentOps/prod',
@@ -34,7 +38,8 @@ export function agentAlarmEvent(state: 'ALARM' | 'OK', instanceId = 'i-0fedcba98
   };
   if (state === 'OK') {
     event.detail.previousState = { ...event.detail.state, value: 'ALARM' };
-    event.detail.state = { ...event.detail.state, value: 'OK', timestamp: '2019-10-02T17:29:40.989+0000' };
+    event.time = '2025-01-07T05:10:10Z';
+    event.detail.state = { ...event.detail.state, value: 'OK', timestamp: '2025-01-07T05:10:10.000+0000' };
   }
   return event;
 }

@@ -62,7 +62,9 @@ export function renderAgentAlarmMail(report: AgentAlarmReport, settings: MailSet
 
   const account = accountLabel(report.accountId, report.accountDisplayName);
   const when = (date: Date) => formatTimestamp(date, timeZone, language);
-  const pingStatus = report.node?.pingStatus ?? (lost ? 'ConnectionLost' : 'Online');
+  // What the alarm says wins over a ping status read a moment later, which may lag behind it.
+  const current = report.node?.pingStatus;
+  const pingStatus = lost ? (current && current !== 'Online' ? current : 'ConnectionLost') : 'Online';
   const summary = lost
     ? ja
       ? `${account} の ${report.region} で、インスタンス ${instance} の SSM Agent と通信できなくなりました (ping 状態: ${pingStatus})。この間、このインスタンスには Run Command、パッチ適用、エージェントの更新が届きません。`

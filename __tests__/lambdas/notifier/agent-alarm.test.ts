@@ -15,7 +15,7 @@ describe('notifier: agent alarms', () => {
     expect(mail!.Message).toContain('プラットフォーム: Windows (Microsoft Windows Server 2022 Datacenter 10.0.20348)');
     expect(mail!.Message).toContain('エージェントのバージョン: 3.3.1142.0');
     expect(mail!.Message).toContain('最後の応答: 2025/01/07(火) 13:40:00 JST');
-    expect(mail!.Message).toContain('検知日時: 2019/10/03(木) 02:04:40 JST');
+    expect(mail!.Message).toContain('検知日時: 2025/01/07(火) 13:45:10 JST');
     expect(mail!.Message).toContain(
       'https://ap-northeast-1.console.aws.amazon.com/systems-manager/fleet-manager/managed-nodes/i-0fedcba9876543210/general?region=ap-northeast-1',
     );
@@ -28,7 +28,9 @@ describe('notifier: agent alarms', () => {
     const [mail] = notifier.mails();
     expect(mail!.Subject).toBe('【SSM 接続回復】本番アカウント: i-0fedcba9876543210 (win-app-02)');
     expect(mail!.Message).toContain('の SSM Agent と再び通信できるようになりました');
-    expect(mail!.Message).toContain('接続断の期間: 2019/10/03(木) 02:04:40 JST - 2019/10/03(木) 02:29:40 JST (約 25 分)');
+    expect(mail!.Message).toContain('接続断の期間: 2025/01/07(火) 13:45:10 JST - 2025/01/07(火) 14:10:10 JST (約 25 分)');
+    // The sample still shows the node as lost; the mail goes by the alarm, which has seen it recover.
+    expect(mail!.Message).toContain('(ping 状態: Online)');
   });
 
   it('mails one transition once, however often it is delivered', async () => {
@@ -56,6 +58,6 @@ describe('notifier: agent alarms', () => {
     await notifier.handler(agentAlarmEvent('OK'));
     const [mail] = notifier.mails();
     expect(mail!.Subject).toBe('[SSM connection restored] 本番アカウント: i-0fedcba9876543210 (win-app-02)');
-    expect(mail!.Message).toContain('Outage: Thu 2019-10-03 02:04:40 JST - Thu 2019-10-03 02:29:40 JST (about 25 min)');
+    expect(mail!.Message).toContain('Outage: Tue 2025-01-07 13:45:10 JST - Tue 2025-01-07 14:10:10 JST (about 25 min)');
   });
 });

@@ -84,18 +84,20 @@ describe('parseNotifierEvent', () => {
 
 describe('parseNotifierEvent for agent alarms', () => {
   it('reads an agent alarm going to ALARM, with the colon-less CloudWatch timestamps', () => {
+    const raw = agentAlarmEvent('ALARM');
+    expect(raw.detail.state.timestamp).toBe('2025-01-07T04:45:10.000+0000');
     expect(parseNotifierEvent(agentAlarmEvent('ALARM'), WATCHED)).toEqual({
       kind: 'agent-alarm',
       eventId: 'c4c1c1c9-6542-e61b-6ef0-8c4d36933a92',
       account: '123456789012',
       region: 'ap-northeast-1',
-      occurredAt: new Date('2019-10-02T17:04:40Z'),
+      occurredAt: new Date('2025-01-07T04:45:10Z'),
       alarmName: 'ssm-agent-ops-prod-agent-i-0fedcba9876543210',
       instanceId: 'i-0fedcba9876543210',
       state: 'ALARM',
-      since: new Date('2019-10-02T17:04:40.989Z'),
+      since: new Date('2025-01-07T04:45:10Z'),
       previousState: 'OK',
-      previousSince: new Date('2019-10-01T13:56:40.987Z'),
+      previousSince: new Date('2025-01-06T22:00:00Z'),
     });
   });
 
@@ -104,8 +106,8 @@ describe('parseNotifierEvent for agent alarms', () => {
       kind: 'agent-alarm',
       state: 'OK',
       previousState: 'ALARM',
-      since: new Date('2019-10-02T17:29:40.989Z'),
-      previousSince: new Date('2019-10-02T17:04:40.989Z'),
+      since: new Date('2025-01-07T05:10:10Z'),
+      previousSince: new Date('2025-01-07T04:45:10Z'),
     });
   });
 
