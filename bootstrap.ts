@@ -1,6 +1,6 @@
 import { App } from 'cdktf';
 import { environments } from './config/environments';
-import { ConfigurationError, loadEnvironments } from './config/load';
+import { exitOnConfigurationError, loadEnvironments } from './config/load';
 import type { EnvironmentSettings } from './config/schema';
 import { StateBucketStack } from './stacks/state-bucket-stack';
 
@@ -22,10 +22,4 @@ function commonTags(sharing: readonly EnvironmentSettings[]): Record<string, str
   return Object.fromEntries(Object.entries(first!.tags).filter(([key, value]) => others.every((other) => other.tags[key] === value)));
 }
 
-try {
-  bootstrap();
-} catch (error) {
-  if (!(error instanceof ConfigurationError)) throw error;
-  console.error(error.message);
-  process.exitCode = 1;
-}
+exitOnConfigurationError(bootstrap);

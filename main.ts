@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { App } from 'cdktf';
 import { environments } from './config/environments';
-import { ConfigurationError, loadEnvironments } from './config/load';
+import { exitOnConfigurationError, loadEnvironments } from './config/load';
 import { SsmAgentOpsStack } from './stacks/ssm-agent-ops-stack';
 
 function main(): void {
@@ -14,10 +14,4 @@ function main(): void {
   app.synth();
 }
 
-try {
-  main();
-} catch (error) {
-  if (!(error instanceof ConfigurationError)) throw error;
-  console.error(error.message);
-  process.exitCode = 1;
-}
+exitOnConfigurationError(main);

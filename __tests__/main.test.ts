@@ -1,16 +1,9 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EnvironmentInput } from '../config/schema';
+import { minimalEnvironment } from './helpers/minimal-environment';
 import { runMain } from './helpers/run-main';
 
-const valid: EnvironmentInput = {
-  name: 'dev',
-  accountId: '111111111111',
-  region: 'ap-northeast-1',
-  state: { bucket: 'example-tfstate', region: 'ap-northeast-1' },
-  accountDisplayName: { value: '開発アカウント' },
-  alerts: { topicName: 'OPE-dev', emails: ['ops@example.com'] },
-};
+const valid = minimalEnvironment;
 
 describe('main', () => {
   it('synthesizes one stack directory per environment', () => {

@@ -112,3 +112,17 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   }
   return current;
 }
+
+/**
+ * Runs an app entry point; bad settings end it with their message and exit code 1 instead of a stack
+ * trace, before anything is written.
+ */
+export function exitOnConfigurationError(run: () => void): void {
+  try {
+    run();
+  } catch (error) {
+    if (!(error instanceof ConfigurationError)) throw error;
+    console.error(error.message);
+    process.exitCode = 1;
+  }
+}

@@ -1,15 +1,8 @@
 import { environments } from '../../config/environments';
 import { ConfigurationError, loadEnvironments } from '../../config/load';
-import type { EnvironmentInput } from '../../config/schema';
+import { minimalEnvironment } from '../helpers/minimal-environment';
 
-const valid: EnvironmentInput = {
-  name: 'dev',
-  accountId: '111111111111',
-  region: 'ap-northeast-1',
-  state: { bucket: 'example-tfstate', region: 'ap-northeast-1' },
-  accountDisplayName: { value: '開発アカウント' },
-  alerts: { topicName: 'OPE-dev', emails: ['ops@example.com'] },
-};
+const valid = minimalEnvironment;
 
 function problemsOf(inputs: unknown[], overrides = {}): string[] {
   try {
