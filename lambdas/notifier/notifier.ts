@@ -100,7 +100,7 @@ export function createNotifier(dependencies: NotifierDependencies) {
       return;
     }
     const { commandId, key } = await identifyRun(parsed);
-    await mailOnceWaitingForTwin(key, async () => renderFailureMail(await gatherReport(parsed, commandId), settings));
+    await mailOnceWaitingForTwin(key, async () => renderFailureMail(await gatherFailureReport(parsed, commandId), settings));
   };
 
   async function gatherAlarmReport(event: AgentAlarmEvent) {
@@ -131,7 +131,7 @@ export function createNotifier(dependencies: NotifierDependencies) {
     return { key: { associationId: event.associationId, instanceId, executedAt: executedAt.toISOString() } };
   }
 
-  async function gatherReport(event: Exclude<NotifierEvent, AgentAlarmEvent>, commandId: string | undefined): Promise<FailureReport> {
+  async function gatherFailureReport(event: Exclude<NotifierEvent, AgentAlarmEvent>, commandId: string | undefined): Promise<FailureReport> {
     const { ssm, ec2 } = dependencies;
     const [accountDisplayName, instanceName, output, packageName] = await Promise.all([
       dependencies.accountDisplayName(),
