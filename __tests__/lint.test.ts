@@ -15,11 +15,12 @@ function lint(source: string): { ruleId: string | null; message: string }[] {
 
 describe('lint rules', () => {
   it('forbids importing a provider package from its root, and allows deep imports', () => {
+    const [aws, archive] = ['aws', 'archive'].map((provider) => `@cdktf/provider-${provider}`);
     const messages = lint(
       [
-        "import { provider } from '@cdktf/provider-aws';",
-        "import * as archive from '@cdktf/provider-archive';",
-        "import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';",
+        `import { provider } from '${aws}';`,
+        `import * as archive from '${archive}';`,
+        `import { SnsTopic } from '${aws}/lib/sns-topic';`,
         'export const used = [provider, archive, SnsTopic];',
         '',
       ].join('\n'),
