@@ -19,6 +19,8 @@ export interface AgentHealthMonitorProps {
   readonly logRetentionDays: number;
   /** CloudWatch namespace of the monitor's metrics; its role may publish to no other. */
   readonly metricNamespace: string;
+  /** Each node's alarm is this prefix followed by the instance ID; the notifier mails such alarms. */
+  readonly alarmNamePrefix: string;
   /** Only nodes with this tag are watched; every managed node when absent. */
   readonly scopeTag?: { readonly key: string; readonly values: readonly string[] };
   readonly notifier: Notifier;
@@ -35,13 +37,11 @@ const MISSED_RUNS_BEFORE_ALARM = 3;
  */
 export class AgentHealthMonitor extends Construct {
   readonly function: PackagedFunction;
-  readonly alarmNamePrefix: string;
   readonly alarmStateRule: CloudwatchEventRule;
 
   constructor(scope: Construct, id: string, props: AgentHealthMonitorProps) {
     super(scope, id);
-    const { location, resourceNamePrefix } = props;
-    this.alarmNamePrefix = `${resourceNamePrefix}-agent-`;
+    const { location, resourceNamePrefix, alarmNamePrefix } = props;
 
     this.function = new PackagedFunction(this, 'function', {
       functionName: `${resourceNamePrefix}-agent-monitor`,
@@ -53,7 +53,7 @@ export class AgentHealthMonitor extends Construct {
       timeoutSeconds: 55,
       environment: {
         METRIC_NAMESPACE: props.metricNamespace,
-        ALARM_NAME_PREFIX: this.alarmNamePrefix,
+        ALARM_NAME_PREFIX: alarmNamePrefix,
         ...(props.scopeTag ? { SCOPE_TAG_KEY: props.scopeTag.key, SCOPE_TAG_VALUES: props.scopeTag.values.join(',') } : {}),
         POWERTOOLS_SERVICE_NAME: 'agent-monitor',
       },
@@ -72,7 +72,7 @@ export class AgentHealthMonitor extends Construct {
           Sid: 'ManageOwnAgentAlarms',
           Effect: 'Allow',
           Action: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms'],
-          Resource: arn(location, 'cloudwatch', `alarm:${this.alarmNamePrefix}*`),
+          Resource: arn(location, 'cloudwatch', `alarm:${alarmNamePrefix}*`),
         },
       ],
     });
@@ -106,7 +106,7 @@ export class AgentHealthMonitor extends Construct {
         source: ['aws.cloudwatch'],
         'detail-type': [ALARM_STATE_CHANGE_DETAIL_TYPE],
         detail: {
-          alarmName: [{ prefix: this.alarmNamePrefix }],
+          alarmName: [{ prefix: alarmNamePrefix }],
           // ALARM from any state (a node already lost when first seen), OK only after ALARM: a new
           // alarm's first OK is not a recovery.
           $or: [{ state: { value: ['ALARM'] } }, { state: { value: ['OK'] }, previousState: { value: ['ALARM'] } }],

@@ -11,6 +11,7 @@ import type { Language } from '../lambdas/shared/language';
 import { arn, serviceHost, type AwsLocation } from './aws-arn';
 import { policyDocument } from './iam-policy';
 import { PackagedFunction } from './packaged-function';
+import type { SelfMonitoring } from './self-monitoring';
 
 export interface NotifierProps {
   readonly resourceNamePrefix: string;
@@ -30,6 +31,7 @@ export interface NotifierProps {
   readonly watchedStatuses: readonly string[];
   /** Agent alarms (whose ALARM and OK the notifier mails) are named with this prefix. */
   readonly agentAlarmPrefix: string;
+  readonly selfMonitoring: SelfMonitoring;
 }
 
 /** Lambda retries a failed asynchronous invocation this often before giving it to the dead-letter queue. */
@@ -151,6 +153,15 @@ export class Notifier extends Construct {
       maximumRetryAttempts: LAMBDA_RETRY_ATTEMPTS,
       maximumEventAgeInSeconds: MAX_EVENT_AGE_SECONDS,
       destinationConfig: { onFailure: { destination: this.deadLetterQueue.arn } },
+    });
+
+    props.selfMonitoring.watchFunctionErrors('notifier-errors', this.function.function.functionName, {
+      ja: '通知 Lambda がエラーを返しました (失敗したイベントは再試行され、最後まで失敗したものはデッドレターキューに入ります)',
+      en: 'the notifier Lambda returned errors (failed events are retried; those that keep failing go to the dead-letter queue)',
+    });
+    props.selfMonitoring.watchDeadLetterQueue('undelivered-alerts', this.deadLetterQueue.name, {
+      ja: '配信できなかった通知がデッドレターキューにあります。メールが届いていない障害があります',
+      en: 'alerts that could not be delivered are waiting in the dead-letter queue; some failures were not mailed',
     });
   }
 

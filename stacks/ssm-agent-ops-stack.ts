@@ -74,6 +74,14 @@ export class SsmAgentOpsStack extends TerraformStack {
       location: this.location,
     });
 
+    this.selfMonitoring = new SelfMonitoring(this, 'self-monitoring', {
+      resourceNamePrefix: name,
+      topicArn: this.alertTopic.topic.arn,
+      language: settings.alerts.language,
+      runbookBaseUrl: settings.alerts.runbookBaseUrl,
+    });
+
+    const agentAlarmPrefix = `${name}-agent-`;
     this.notifier = new Notifier(this, 'notifier', {
       resourceNamePrefix: name,
       location: this.location,
@@ -90,28 +98,14 @@ export class SsmAgentOpsStack extends TerraformStack {
         environmentName: settings.name,
       },
       watchedStatuses: settings.failureAlerts.statuses,
-      agentAlarmPrefix: `${name}-agent-`,
+      agentAlarmPrefix,
+      selfMonitoring: this.selfMonitoring,
     });
     this.failureAlerts = new FailureAlerts(this, 'failure-alerts', {
       resourceNamePrefix: name,
       documents: [...new Set([...this.agentUpdates.documents, ...settings.failureAlerts.extraDocuments])],
       statuses: settings.failureAlerts.statuses,
       notifier: this.notifier,
-    });
-
-    this.selfMonitoring = new SelfMonitoring(this, 'self-monitoring', {
-      resourceNamePrefix: name,
-      topicArn: this.alertTopic.topic.arn,
-      language: settings.alerts.language,
-      runbookBaseUrl: settings.alerts.runbookBaseUrl,
-    });
-    this.selfMonitoring.watchFunctionErrors('notifier-errors', this.notifier.function.function.functionName, {
-      ja: '通知 Lambda がエラーを返しました (失敗したイベントは再試行され、最後まで失敗したものはデッドレターキューに入ります)',
-      en: 'the notifier Lambda returned errors (failed events are retried; those that keep failing go to the dead-letter queue)',
-    });
-    this.selfMonitoring.watchDeadLetterQueue('undelivered-alerts', this.notifier.deadLetterQueue.name, {
-      ja: '配信できなかった通知がデッドレターキューにあります。メールが届いていない障害があります',
-      en: 'alerts that could not be delivered are waiting in the dead-letter queue; some failures were not mailed',
     });
 
     const metricNamespace = `SSMAgentOps/${settings.name}`;
@@ -122,6 +116,7 @@ export class SsmAgentOpsStack extends TerraformStack {
       packaging: settings.lambdaPackaging,
       logRetentionDays: settings.logRetentionDays,
       metricNamespace,
+      alarmNamePrefix: agentAlarmPrefix,
       scopeTag:
         settings.agentMonitor.scope === 'update-targets'
           ? { key: settings.updateTargets.tagKey, values: settings.updateTargets.tagValues }
