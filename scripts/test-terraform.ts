@@ -5,9 +5,10 @@
  * TF_PLUGIN_MIRROR. Skips loudly when Terraform or the mirror is not available.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { listFiles } from '../stacks/deterministic-zip';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -92,13 +93,6 @@ function skip(reason: string): never {
   const line = '!'.repeat(78);
   console.log(`${line}\n!!! SKIPPED: real-Terraform checks did not run.\n!!! ${reason}\n${line}`);
   process.exit(0);
-}
-
-function listFiles(directory: string): string[] {
-  return readdirSync(directory, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => relative(directory, join(entry.parentPath, entry.name)))
-    .sort();
 }
 
 function compareTrees(first: string, second: string): string[] {

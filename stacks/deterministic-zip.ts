@@ -17,9 +17,8 @@ const REGULAR_FILE_0644 = 0o100644 << 16;
 export function zipDirectory(directory: string): Buffer {
   const entries: Zippable = {};
   for (const file of listFiles(directory)) {
-    const name = relative(directory, file).split(sep).join(posix.sep);
-    entries[name] = [
-      new Uint8Array(readFileSync(file)),
+    entries[file.split(sep).join(posix.sep)] = [
+      new Uint8Array(readFileSync(join(directory, file))),
       { mtime: FIXED_MODIFIED_TIME, os: UNIX_HOST, attrs: REGULAR_FILE_0644, level: 9 },
     ];
   }
@@ -48,9 +47,10 @@ export function stageZip(bytes: Buffer, name: string): string {
   return target;
 }
 
-function listFiles(directory: string): string[] {
+/** Every file under `directory`, as paths relative to it, in a fixed order. */
+export function listFiles(directory: string): string[] {
   return readdirSync(directory, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name))
+    .map((entry) => relative(directory, join(entry.parentPath, entry.name)))
     .sort();
 }

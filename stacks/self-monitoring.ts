@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import type { Language } from '../lambdas/shared/language';
+import type { Language, Localized } from '../lambdas/shared/language';
 import { runbookLocation } from '../lambdas/shared/runbooks';
 
 export interface SelfMonitoringProps {
@@ -39,7 +39,7 @@ export class SelfMonitoring extends Construct {
   }
 
   /** Alarms when a Lambda function returns an error (each failed attempt counts, retries included). */
-  watchFunctionErrors(suffix: string, functionName: string, what: { ja: string; en: string }): CloudwatchMetricAlarm {
+  watchFunctionErrors(suffix: string, functionName: string, what: Localized): CloudwatchMetricAlarm {
     return this.alarm(suffix, what, {
       namespace: 'AWS/Lambda',
       metricName: 'Errors',
@@ -54,7 +54,7 @@ export class SelfMonitoring extends Construct {
   }
 
   /** Alarms while a dead-letter queue holds any message: an alert that was not delivered. */
-  watchDeadLetterQueue(suffix: string, queueName: string, what: { ja: string; en: string }): CloudwatchMetricAlarm {
+  watchDeadLetterQueue(suffix: string, queueName: string, what: Localized): CloudwatchMetricAlarm {
     return this.alarm(suffix, what, {
       namespace: 'AWS/SQS',
       metricName: 'ApproximateNumberOfMessagesVisible',
@@ -69,7 +69,7 @@ export class SelfMonitoring extends Construct {
   }
 
   /** One alarm publishing ALARM and OK straight to the topic, described in the mail language. */
-  alarm(suffix: string, what: { ja: string; en: string }, metric: AlarmMetric): CloudwatchMetricAlarm {
+  alarm(suffix: string, what: Localized, metric: AlarmMetric): CloudwatchMetricAlarm {
     const { language } = this.props;
     const runbook = runbookLocation('notifier-or-monitor-failure', language, this.props.runbookBaseUrl);
     const description =

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { readEnvironment } from '../shared/environment';
 import type { MonitorSettings } from './monitor';
 
 const environmentSchema = z.object({
@@ -10,12 +11,7 @@ const environmentSchema = z.object({
 
 /** Reads the monitor's environment; a missing or bad variable fails the cold start, naming it. */
 export function readMonitorEnvironment(variables: NodeJS.ProcessEnv): MonitorSettings {
-  const result = environmentSchema.safeParse(variables);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`The agent monitor's environment is invalid: ${problems.join('; ')}`);
-  }
-  const env = result.data;
+  const env = readEnvironment(environmentSchema, variables, 'agent monitor');
   return {
     namespace: env.METRIC_NAMESPACE,
     alarmNamePrefix: env.ALARM_NAME_PREFIX,

@@ -1,7 +1,7 @@
 import { managedNodeUrl } from '../shared/console-links';
 import type { Language } from '../shared/language';
 import { formatTimestamp } from '../shared/time';
-import { accountLabel, composeBody, composeSubject, fieldLines, type Mail, type MailSettings } from './mail';
+import { accountLabel, composeBody, composeSubject, fieldLines, instanceLabel, type Mail, type MailSettings } from './mail';
 
 /** What Systems Manager knows about a managed node, read when its alarm changes. */
 export interface NodeDetails {
@@ -54,7 +54,7 @@ export function renderAgentAlarmMail(report: AgentAlarmReport, settings: MailSet
   const ja = language === 'ja';
   const lost = report.state === 'ALARM';
   const name = report.accountDisplayName ?? report.accountId;
-  const instance = report.instanceName ? `${report.instanceId} (Name: ${report.instanceName})` : report.instanceId;
+  const instance = instanceLabel(report.instanceId, report.instanceName);
   const subjectInstance = report.instanceName ? `${report.instanceId} (${report.instanceName})` : report.instanceId;
   const subject = ja
     ? composeSubject(lost ? '【SSM 接続断】' : '【SSM 接続回復】', name, `: ${subjectInstance}`)

@@ -4,7 +4,7 @@ import type { Language, Localized } from '../shared/language';
 import type { RunbookId } from '../shared/runbooks';
 import { keepTail } from '../shared/text';
 import { formatTimestamp } from '../shared/time';
-import { accountLabel, composeBody, composeSubject, fieldLines, type Mail, type MailSettings } from './mail';
+import { accountLabel, composeBody, composeSubject, fieldLines, instanceLabel, type Mail, type MailSettings } from './mail';
 
 
 /** How much of a failed step's output a mail quotes; the console link has the rest. */
@@ -124,7 +124,7 @@ export function renderFailureMail(report: FailureReport, settings: MailSettings)
     ? composeSubject('【SSM 失敗通知】', name, `: ${report.documentName} ${statusLabel(report.status, language)}`)
     : composeSubject('[SSM failure] ', name, `: ${report.documentName} ${report.status}`);
 
-  const instance = report.instanceName ? `${report.instanceId} (Name: ${report.instanceName})` : report.instanceId;
+  const instance = instanceLabel(report.instanceId, report.instanceName);
   const when = formatTimestamp(report.occurredAt, timeZone, language);
   const via = report.source === 'association' ? (ja ? 'State Manager の関連付け' : 'State Manager association') : 'Run Command';
   const account = accountLabel(report.accountId, report.accountDisplayName);

@@ -64,3 +64,8 @@ export function fieldLines(fields: readonly (readonly [string, string | undefine
 export function accountLabel(accountId: string, displayName: string | undefined): string {
   return displayName ? `${displayName} (${accountId})` : accountId;
 }
+
+/** The instance as mails show it: its ID and, when it has one, its Name tag. */
+export function instanceLabel(instanceId: string, name: string | undefined): string {
+  return name ? `${instanceId} (Name: ${name})` : instanceId;
+}

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { readEnvironment } from '../shared/environment';
 import { LANGUAGES } from '../shared/language';
 import type { NotifierSettings } from './notifier';
 
@@ -22,12 +23,7 @@ export interface NotifierEnvironment extends NotifierSettings {
 
 /** Reads the notifier's environment; a missing or bad variable fails the cold start, naming it. */
 export function readNotifierEnvironment(variables: NodeJS.ProcessEnv): NotifierEnvironment {
-  const result = environmentSchema.safeParse(variables);
-  if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`The notifier's environment is invalid: ${problems.join('; ')}`);
-  }
-  const env = result.data;
+  const env = readEnvironment(environmentSchema, variables, 'notifier');
   return {
     topicArn: env.ALERT_TOPIC_ARN,
     displayNameParameter: env.ACCOUNT_DISPLAY_NAME_PARAMETER,
