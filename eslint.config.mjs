@@ -1,23 +1,34 @@
 import tseslint from 'typescript-eslint';
 
+// The package roots load every resource class of the provider: seconds and hundreds of MB on every
+// synth and test. Import each class from its own module instead.
+const providerRoots = [
+  { name: '@cdktf/provider-aws', message: 'Import from @cdktf/provider-aws/lib/<resource> instead.' },
+  { name: '@cdktf/provider-archive', message: 'Import from @cdktf/provider-archive/lib/<resource> instead.' },
+];
+const testCode = {
+  group: ['**/__tests__', '**/__tests__/**'],
+  message: 'Only tests import from __tests__/; what scripts share with tests lives in fixtures/.',
+};
+const fixtures = {
+  group: ['**/fixtures', '**/fixtures/**'],
+  message: 'fixtures/ serves tests and scripts; nothing that is synthesized or deployed may depend on it.',
+};
+const restrictImports = (...patterns) => ({ 'no-restricted-imports': ['error', { paths: providerRoots, patterns }] });
+
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'cdktf.out/', 'coverage/', '**/*.js', '**/*.mjs', '__tests__/fixtures/'] },
+  { ignores: ['node_modules/', 'dist/', 'cdktf.out/', 'coverage/', '**/*.js', '**/*.mjs'] },
   ...tseslint.configs.recommended,
   {
     rules: {
-      // The package roots load every resource class of the provider: seconds and hundreds of MB
-      // on every synth and test. Import each class from its own module instead.
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [
-            { name: '@cdktf/provider-aws', message: 'Import from @cdktf/provider-aws/lib/<resource> instead.' },
-            { name: '@cdktf/provider-archive', message: 'Import from @cdktf/provider-archive/lib/<resource> instead.' },
-          ],
-        },
-      ],
+      ...restrictImports(testCode),
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
+  },
+  {
+    // What is synthesized or deployed: the apps, their settings, stacks, contract and Lambdas.
+    files: ['main.ts', 'bootstrap.ts', 'config/**', 'contract/**', 'stacks/**', 'lambdas/**'],
+    rules: restrictImports(testCode, fixtures),
   },
   {
     // CommonJS preload scripts for child processes.
@@ -29,6 +40,7 @@ export default tseslint.config(
     // Tests read synthesized Terraform JSON, which has no static type, and load modules in isolation.
     files: ['__tests__/**/*.ts'],
     rules: {
+      ...restrictImports(),
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-require-imports': 'off',
     },

@@ -13,10 +13,29 @@ export const ATLANTIS_FILE = join(__dirname, '..', 'atlantis.yaml');
 /** Where `cdktf synth` writes a stack, relative to the repository root. */
 export const STACKS_DIR = 'cdktf.out/stacks';
 
-/** Sources that feed every stack, relative to the repository root. */
-const SOURCES = ['main.ts', 'cdktf.json', 'package.json', 'package-lock.json', 'config/**/*.ts', 'stacks/**/*.ts', 'lambdas/**/*.ts'];
+/**
+ * Files that feed every stack, relative to the repository root: the app and everything it imports, the
+ * Lambda sources and their bundler, and the files that pin how both are built. The synthesized
+ * `cdk.tf.json` is not among them: `cdktf.out/` is ignored by git, so Atlantis never counts it as
+ * modified (its untracked-files option lists untracked files, never ignored ones).
+ */
+const SOURCES = [
+  'main.ts',
+  'cdktf.json',
+  'package.json',
+  'package-lock.json',
+  'tsconfig.json',
+  'scripts/build.ts',
+  'config/**/*.ts',
+  'contract/**/*.ts',
+  'stacks/**/*.ts',
+  'lambdas/**/*.ts',
+];
 
-/** The repository-level Atlantis config: autoplan when the synthesized stack or any source changes. */
+/**
+ * The repository-level Atlantis config: a change to any source in a pull request autoplans every
+ * stack. Atlantis reads `when_modified` relative to the project's directory, hence the `../` prefix.
+ */
 export function atlantisConfig(stackNames: readonly string[]) {
   return {
     version: 3,
@@ -32,7 +51,7 @@ export function atlantisConfig(stackNames: readonly string[]) {
         workspace: 'default',
         autoplan: {
           enabled: true,
-          when_modified: ['cdk.tf.json', ...SOURCES.map((source) => posix.join(toRoot, source))],
+          when_modified: SOURCES.map((source) => posix.join(toRoot, source)),
         },
       };
     }),

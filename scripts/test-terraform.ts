@@ -2,7 +2,9 @@
  * Real-Terraform check of every environment's stack: synthesizes all stacks twice in `asset` mode and
  * requires byte-identical output, copies each stack directory elsewhere (it must be relocatable), and
  * runs offline `terraform init`, `validate` and `plan` against the provider mirror named by
- * TF_PLUGIN_MIRROR. Skips loudly when Terraform or the mirror is not available.
+ * TF_PLUGIN_MIRROR. Skips loudly when Terraform or the mirror is not available, except in CI (the
+ * environment variable CI set, as CI services and `.ci/run` set it), where that is a failure: CI must
+ * prove the stacks plan.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -89,8 +91,18 @@ async function mustRun(label: string, command: string, args: string[], options: 
   return result;
 }
 
+/** True when running in CI: CI set to anything but empty, `false` or `0`. */
+function inCi(environment: NodeJS.ProcessEnv): boolean {
+  const value = environment.CI?.trim().toLowerCase();
+  return value !== undefined && value !== '' && value !== 'false' && value !== '0';
+}
+
 function skip(reason: string): never {
   const line = '!'.repeat(78);
+  if (inCi(process.env)) {
+    console.error(`${line}\n!!! FAILED: real-Terraform checks cannot run, and CI must run them (CI=${process.env.CI}).\n!!! ${reason}\n${line}`);
+    process.exit(1);
+  }
   console.log(`${line}\n!!! SKIPPED: real-Terraform checks did not run.\n!!! ${reason}\n${line}`);
   process.exit(0);
 }

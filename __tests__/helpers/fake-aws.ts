@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { gunzipSync } from 'node:zlib';
 import type { AddressInfo } from 'node:net';
-import { ConditionalCheckFailed, FakeIdempotencyTable } from './fake-idempotency-table';
+import { ConditionalCheckFailed, InMemoryIdempotencyTable } from '../../fixtures/idempotency-table';
 
 /** One call the fake received: the service operation and its parameters. */
 export interface ReceivedCall {
@@ -13,13 +13,15 @@ export interface ReceivedCall {
 export type JsonHandlers = Record<string, (input: any) => unknown>;
 
 /**
- * A local HTTP endpoint speaking the wire protocols of the four services the notifier calls (SSM and
- * DynamoDB over JSON, SNS and EC2 over the query protocol), so that a packaged Lambda, whose bundled
- * SDK cannot be mocked in-process, runs unchanged with AWS_ENDPOINT_URL pointing here.
+ * A local HTTP endpoint speaking the wire protocols of the services the packaged functions call (SSM,
+ * DynamoDB and CloudWatch over JSON, SNS and EC2 over the query protocol), so that a packaged Lambda,
+ * whose bundled SDK cannot be mocked in-process, runs unchanged with AWS_ENDPOINT_URL pointing here,
+ * its SDK's retries included. Only the packaged-artifact tests use it; in-process tests use
+ * aws-sdk-client-mock.
  */
 export class FakeAws {
   readonly calls: ReceivedCall[] = [];
-  readonly table = new FakeIdempotencyTable();
+  readonly table = new InMemoryIdempotencyTable();
   private server?: Server;
 
   constructor(

@@ -1,5 +1,5 @@
 import { matchesEventPattern } from '../helpers/event-pattern';
-import { agentAlarmEvent, ALARM, sampleEvent } from '../helpers/sample-events';
+import { agentAlarmEvent } from '../../fixtures/events';
 import { exampleSettings, onlyResource, resourcesOf, statementsOf, synthStack } from '../helpers/synth';
 
 const prod = synthStack(exampleSettings('prod'));
@@ -64,9 +64,12 @@ describe('agent health monitor', () => {
       const firstOk = agentAlarmEvent('OK');
       firstOk.detail.previousState.value = 'INSUFFICIENT_DATA';
       const otherEnvironment = agentAlarmEvent('ALARM');
-      otherEnvironment.detail.alarmName = 'ssm-agent-ops-dev-agent-i-0fedcba9876543210';
+      otherEnvironment.detail.alarmName = 'ssm-agent-ops-dev-agent-i-0c90ceacf4b0ea3e5';
+      const otherAlarm = agentAlarmEvent('ALARM');
+      otherAlarm.detail.alarmName = 'web-01-cpu-high';
+      otherAlarm.resources = ['arn:aws:cloudwatch:ap-northeast-1:333333333333:alarm:web-01-cpu-high'];
       expect(matchesEventPattern(pattern, firstOk)).toBe(false);
-      expect(matchesEventPattern(pattern, sampleEvent(ALARM))).toBe(false);
+      expect(matchesEventPattern(pattern, otherAlarm)).toBe(false);
       expect(matchesEventPattern(pattern, otherEnvironment)).toBe(false);
     });
   });

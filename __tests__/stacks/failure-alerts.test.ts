@@ -1,13 +1,13 @@
 import { matchesEventPattern } from '../helpers/event-pattern';
 import {
-  ASSOCIATION_LEVEL,
-  COMMAND_LEVEL,
-  FAILED_ASSOCIATION,
-  FAILED_COMMAND,
-  SUCCEEDED_ASSOCIATION,
-  SUCCEEDED_COMMAND,
-  sampleEvent,
-} from '../helpers/sample-events';
+  associationStatusChange,
+  commandStatusChange,
+  failedPackageAssociation,
+  failedPackageInvocation,
+  failedUpdateInvocation,
+  succeededUpdateAssociation,
+  succeededUpdateInvocation,
+} from '../../fixtures/events';
 import { exampleSettings, onlyResource, resourcesOf, statementsOf, synthStack } from '../helpers/synth';
 
 const prod = synthStack(exampleSettings('prod'));
@@ -19,32 +19,37 @@ const matchesAnyRule = (event: unknown) => [commandPattern, associationPattern].
 
 describe('failure alert rules', () => {
   it('match failed and timed-out runs of the watched documents', () => {
-    expect(matchesEventPattern(commandPattern, sampleEvent(FAILED_COMMAND))).toBe(true);
-    expect(matchesEventPattern(associationPattern, sampleEvent(FAILED_ASSOCIATION))).toBe(true);
-    const timedOut = sampleEvent(FAILED_COMMAND);
+    expect(matchesEventPattern(commandPattern, failedUpdateInvocation())).toBe(true);
+    expect(matchesEventPattern(commandPattern, failedPackageInvocation())).toBe(true);
+    expect(matchesEventPattern(associationPattern, failedPackageAssociation())).toBe(true);
+    const timedOut = failedUpdateInvocation();
     timedOut.detail.status = 'TimedOut';
     expect(matchesEventPattern(commandPattern, timedOut)).toBe(true);
   });
 
   it.each([
-    ['a successful invocation', sampleEvent(SUCCEEDED_COMMAND)],
-    ['a successful instance association', sampleEvent(SUCCEEDED_ASSOCIATION)],
-    ['a command-level status change', sampleEvent(COMMAND_LEVEL)],
-    ['an association-level status change', sampleEvent(ASSOCIATION_LEVEL)],
+    ['a successful invocation', succeededUpdateInvocation()],
+    ['a successful instance association', succeededUpdateAssociation()],
+    ['a failed command-level status change (its invocations have their own events)', commandStatusChange()],
+    ['a failed association-level status change (its instances have their own events)', associationStatusChange()],
   ])('do not match %s', (_case, event) => {
     expect(matchesAnyRule(event)).toBe(false);
   });
 
   it('do not match a wrongly cased status or a document that is not watched', () => {
-    const lowerCase = sampleEvent(FAILED_COMMAND);
+    const lowerCase = failedUpdateInvocation();
     lowerCase.detail.status = 'failed';
-    const otherDocument = sampleEvent(FAILED_COMMAND);
+    const otherDocument = failedUpdateInvocation();
     otherDocument.detail['document-name'] = 'AWS-RunShellScript';
-    const failedCommandOfSample = sampleEvent(SUCCEEDED_COMMAND);
-    failedCommandOfSample.detail.status = 'Failed';
+    const failedPowerShell = succeededUpdateInvocation();
+    failedPowerShell.detail.status = 'Failed';
+    failedPowerShell.detail['document-name'] = 'AWS-RunPowerShellScript';
+    const lowerCaseDocument = failedUpdateInvocation();
+    lowerCaseDocument.detail['document-name'] = 'aws-updatessmagent';
     expect(matchesAnyRule(lowerCase)).toBe(false);
     expect(matchesAnyRule(otherDocument)).toBe(false);
-    expect(matchesAnyRule(failedCommandOfSample)).toBe(false);
+    expect(matchesAnyRule(failedPowerShell)).toBe(false);
+    expect(matchesAnyRule(lowerCaseDocument)).toBe(false);
   });
 
   it('watch extra documents and statuses when configured', () => {
@@ -56,7 +61,7 @@ describe('failure alert rules', () => {
       'document-name': ['AWS-UpdateSSMAgent', 'AWS-ConfigureAWSPackage', 'AWS-RunShellScript'],
       status: ['Failed', 'TimedOut', 'Cancelled'],
     });
-    const shell = sampleEvent(FAILED_COMMAND);
+    const shell = failedUpdateInvocation();
     shell.detail['document-name'] = 'AWS-RunShellScript';
     expect(matchesEventPattern(pattern, shell)).toBe(true);
   });

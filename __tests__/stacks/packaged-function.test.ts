@@ -9,7 +9,7 @@ import { zipDirectory } from '../../stacks/deterministic-zip';
 import { PackagedFunction } from '../../stacks/packaged-function';
 import { statementsOf } from '../helpers/synth';
 
-const FIXTURE_BUNDLE = join(__dirname, '..', 'fixtures', 'echo-bundle');
+const FIXTURE_BUNDLE = join(__dirname, '..', 'helpers', 'echo-bundle');
 
 const callerStatement = {
   Sid: 'PublishAlerts',

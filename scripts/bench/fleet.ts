@@ -7,7 +7,7 @@ import FakeTimers from '@sinonjs/fake-timers';
 import type { Context } from 'aws-lambda';
 import { createMonitor } from '../../lambdas/agent-monitor/monitor';
 import { logger } from '../../lambdas/shared/powertools';
-import { SimulatedAws, fleetOf } from '../../__tests__/helpers/simulated-aws';
+import { SimulatedAws, fleetOf } from '../../fixtures/simulated-aws';
 import { seedAlarmsRun, seedMetricsRun } from './seed-design';
 
 /** Time every simulated API call takes. */

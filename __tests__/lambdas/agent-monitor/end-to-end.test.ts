@@ -1,7 +1,8 @@
 import type { Context } from 'aws-lambda';
 import { createMonitor } from '../../../lambdas/agent-monitor/monitor';
 import { matchesEventPattern } from '../../helpers/event-pattern';
-import { SimulatedAws } from '../../helpers/simulated-aws';
+import { FLEET } from '../../../fixtures/events';
+import { SimulatedAws } from '../../../fixtures/simulated-aws';
 import { exampleSettings, resourcesOf, synthStack } from '../../helpers/synth';
 import { notifierHarness } from '../notifier/harness';
 
@@ -11,8 +12,8 @@ const monitorEnvironment = resourcesOf(prod, 'aws_lambda_function').find((fn) =>
 
 describe('a node that loses its connection and comes back', () => {
   it('gives one ALARM mail and one OK mail in Japanese, through the deployed rule and the notifier', async () => {
-    const aws = new SimulatedAws({ account: '123456789012' });
-    aws.nodes.push({ instanceId: 'i-0123456789abcdef0', pingStatus: 'Online' }, { instanceId: 'i-0fedcba9876543210', pingStatus: 'Online' });
+    const aws = new SimulatedAws({ account: FLEET.account, region: FLEET.region });
+    aws.nodes.push({ instanceId: FLEET.webInstanceId, pingStatus: 'Online' }, { instanceId: FLEET.windowsInstanceId, pingStatus: 'Online' });
     const monitor = createMonitor({
       ssm: aws.ssm,
       cloudwatch: aws.cloudwatch,
@@ -36,8 +37,8 @@ describe('a node that loses its connection and comes back', () => {
     await minute();
 
     expect(notifier.mails().map((mail) => mail.Subject)).toEqual([
-      '【SSM 接続断】本番アカウント: i-0fedcba9876543210 (win-app-02)',
-      '【SSM 接続回復】本番アカウント: i-0fedcba9876543210 (win-app-02)',
+      '【SSM 接続断】本番アカウント: i-0c90ceacf4b0ea3e5 (win-app-02)',
+      '【SSM 接続回復】本番アカウント: i-0c90ceacf4b0ea3e5 (win-app-02)',
     ]);
     expect(notifier.mails()[0]!.Message).toContain('SSM Agent と通信できなくなりました');
     expect(notifier.mails()[1]!.Message).toContain('SSM Agent と再び通信できるようになりました');

@@ -1,10 +1,6 @@
 import type { Context } from 'aws-lambda';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import { createMonitor, type MonitorSettings } from '../../../lambdas/agent-monitor/monitor';
-import { sdkClientConfig } from '../../../lambdas/shared/sdk';
-import { FakeAws } from '../../helpers/fake-aws';
-import { SimulatedAws, fleetOf } from '../../helpers/simulated-aws';
+import { SimulatedAws, fleetOf } from '../../../fixtures/simulated-aws';
 
 const settings: MonitorSettings = { namespace: 'SSMAgentOps/prod', alarmNamePrefix: 'ssm-agent-ops-prod-agent-' };
 const context = { getRemainingTimeInMillis: () => 55_000 } as Context;
@@ -178,40 +174,5 @@ describe('agent monitor', () => {
     const next = await monitorOf(aws)();
     expect(next.alarmsPut).toBe(summary.alarmsDeferred);
     expect(aws.alarms.size).toBe(10);
-  });
-});
-
-describe('agent monitor against AWS throttling', () => {
-  it('survives throttled pages through the SDK retries and still reads every node', async () => {
-    const nodes = Array.from({ length: 120 }, (_, index) => ({ InstanceId: `i-${String(index + 1).padStart(17, '0')}`, PingStatus: 'Online' }));
-    let describeCalls = 0;
-    const fake = new FakeAws(
-      {
-        DescribeInstanceInformation: ({ NextToken, MaxResults }) => {
-          describeCalls += 1;
-          if (describeCalls % 2 === 0) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
-          const start = Number(NextToken ?? 0);
-          const end = start + MaxResults;
-          return { InstanceInformationList: nodes.slice(start, end), NextToken: end < nodes.length ? String(end) : undefined };
-        },
-      },
-      {},
-      {
-        DescribeAlarms: () => ({ MetricAlarms: [] }),
-        PutMetricData: () => ({}),
-        PutMetricAlarm: () => ({}),
-      },
-    );
-    const endpoint = await fake.start();
-    try {
-      const clientConfig = { ...sdkClientConfig, endpoint, region: 'ap-northeast-1', credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
-      const monitor = createMonitor({ ssm: new SSMClient(clientConfig), cloudwatch: new CloudWatchClient(clientConfig), settings });
-      const summary = await monitor({}, context);
-      expect(summary.nodes).toBe(120);
-      expect(describeCalls).toBe(5);
-      expect(fake.calls.filter((call) => call.operation === 'CloudWatch.PutMetricAlarm')).toHaveLength(120);
-    } finally {
-      await fake.stop();
-    }
   });
 });

@@ -1,5 +1,5 @@
 import { DescribeInstanceInformationCommand } from '@aws-sdk/client-ssm';
-import { agentAlarmEvent } from '../../helpers/sample-events';
+import { agentAlarmEvent } from '../../../fixtures/events';
 import { notifierHarness } from './harness';
 
 describe('notifier: agent alarms', () => {
@@ -8,16 +8,16 @@ describe('notifier: agent alarms', () => {
     await notifier.handler(agentAlarmEvent('ALARM'));
     expect(notifier.mails()).toHaveLength(1);
     const [mail] = notifier.mails();
-    expect(mail!.Subject).toBe('【SSM 接続断】本番アカウント: i-0fedcba9876543210 (win-app-02)');
+    expect(mail!.Subject).toBe('【SSM 接続断】本番アカウント: i-0c90ceacf4b0ea3e5 (win-app-02)');
     expect(mail!.Message).toContain(
-      '本番アカウント (123456789012) の ap-northeast-1 で、インスタンス i-0fedcba9876543210 (Name: win-app-02) の SSM Agent と通信できなくなりました (ping 状態: ConnectionLost)。',
+      '本番アカウント (333333333333) の ap-northeast-1 で、インスタンス i-0c90ceacf4b0ea3e5 (Name: win-app-02) の SSM Agent と通信できなくなりました (ping 状態: ConnectionLost)。',
     );
     expect(mail!.Message).toContain('プラットフォーム: Windows (Microsoft Windows Server 2022 Datacenter 10.0.20348)');
-    expect(mail!.Message).toContain('エージェントのバージョン: 3.3.1142.0');
-    expect(mail!.Message).toContain('最後の応答: 2025/01/07(火) 13:40:00 JST');
-    expect(mail!.Message).toContain('検知日時: 2025/01/07(火) 13:45:10 JST');
+    expect(mail!.Message).toContain('エージェントのバージョン: 3.3.1611.0');
+    expect(mail!.Message).toContain('最後の応答: 2025/03/11(火) 15:12:48 JST');
+    expect(mail!.Message).toContain('検知日時: 2025/03/11(火) 15:19:31 JST');
     expect(mail!.Message).toContain(
-      'https://ap-northeast-1.console.aws.amazon.com/systems-manager/fleet-manager/managed-nodes/i-0fedcba9876543210/general?region=ap-northeast-1',
+      'https://ap-northeast-1.console.aws.amazon.com/systems-manager/fleet-manager/managed-nodes/i-0c90ceacf4b0ea3e5/general?region=ap-northeast-1',
     );
     expect(mail!.Message).toContain('■ 対応手順: SSM Agent の接続断 (ConnectionLost)');
   });
@@ -26,10 +26,10 @@ describe('notifier: agent alarms', () => {
     const notifier = notifierHarness();
     await notifier.handler(agentAlarmEvent('OK'));
     const [mail] = notifier.mails();
-    expect(mail!.Subject).toBe('【SSM 接続回復】本番アカウント: i-0fedcba9876543210 (win-app-02)');
+    expect(mail!.Subject).toBe('【SSM 接続回復】本番アカウント: i-0c90ceacf4b0ea3e5 (win-app-02)');
     expect(mail!.Message).toContain('の SSM Agent と再び通信できるようになりました');
-    expect(mail!.Message).toContain('接続断の期間: 2025/01/07(火) 13:45:10 JST - 2025/01/07(火) 14:10:10 JST (約 25 分)');
-    // The sample still shows the node as lost; the mail goes by the alarm, which has seen it recover.
+    expect(mail!.Message).toContain('接続断の期間: 2025/03/11(火) 15:19:31 JST - 2025/03/11(火) 15:51:02 JST (約 32 分)');
+    // The canned DescribeInstanceInformation still shows the node as lost; the mail goes by the alarm, which has seen it recover.
     expect(mail!.Message).toContain('(ping 状態: Online)');
   });
 
@@ -39,8 +39,8 @@ describe('notifier: agent alarms', () => {
     await notifier.handler(agentAlarmEvent('ALARM'));
     await notifier.handler(agentAlarmEvent('OK'));
     expect(notifier.mails().map((mail) => mail.Subject)).toEqual([
-      '【SSM 接続断】本番アカウント: i-0fedcba9876543210 (win-app-02)',
-      '【SSM 接続回復】本番アカウント: i-0fedcba9876543210 (win-app-02)',
+      '【SSM 接続断】本番アカウント: i-0c90ceacf4b0ea3e5 (win-app-02)',
+      '【SSM 接続回復】本番アカウント: i-0c90ceacf4b0ea3e5 (win-app-02)',
     ]);
   });
 
@@ -57,7 +57,7 @@ describe('notifier: agent alarms', () => {
     const notifier = notifierHarness({ language: 'en' });
     await notifier.handler(agentAlarmEvent('OK'));
     const [mail] = notifier.mails();
-    expect(mail!.Subject).toBe('[SSM connection restored] 本番アカウント: i-0fedcba9876543210 (win-app-02)');
-    expect(mail!.Message).toContain('Outage: Tue 2025-01-07 13:45:10 JST - Tue 2025-01-07 14:10:10 JST (about 25 min)');
+    expect(mail!.Subject).toBe('[SSM connection restored] 本番アカウント: i-0c90ceacf4b0ea3e5 (win-app-02)');
+    expect(mail!.Message).toContain('Outage: Tue 2025-03-11 15:19:31 JST - Tue 2025-03-11 15:51:02 JST (about 32 min)');
   });
 });

@@ -1,62 +1,84 @@
 import { parseNotifierEvent } from '../../../lambdas/notifier/events';
-import { ALARM, FAILED_ASSOCIATION, FAILED_COMMAND, SCHEDULED, SUCCEEDED_COMMAND, agentAlarmEvent, sampleEvent } from '../../helpers/sample-events';
+import {
+  FLEET,
+  agentAlarmEvent,
+  associationStatusChange,
+  failedPackageAssociation,
+  failedUpdateInvocation,
+  scheduledEvent,
+  succeededUpdateInvocation,
+} from '../../../fixtures/events';
 
 const WATCHED = { watchedStatuses: ['Failed', 'TimedOut'], agentAlarmPrefix: 'ssm-agent-ops-prod-agent-' };
 
 describe('parseNotifierEvent', () => {
   it('reads a failed Run Command invocation, taking the instance from detail, not resources', () => {
-    const event = sampleEvent(FAILED_COMMAND);
-    event.resources = ['arn:aws:ec2:ap-northeast-1:123456789012:instance/i-0aaaaaaaaaaaaaaaa'];
+    const event = failedUpdateInvocation();
+    event.resources = ['arn:aws:ec2:ap-northeast-1:333333333333:instance/i-0aaaaaaaaaaaaaaaa'];
     expect(parseNotifierEvent(event, WATCHED)).toEqual({
       kind: 'command-failure',
-      eventId: '11111111-2222-4333-8444-555555555555',
-      account: '123456789012',
+      eventId: '6d77e484-db19-4922-b838-e79bd87fd183',
+      account: '333333333333',
       region: 'ap-northeast-1',
-      occurredAt: new Date('2025-01-07T05:00:41Z'),
-      commandId: '0b1c2d3e-4f50-4617-8283-94a5b6c7d8e9',
+      occurredAt: new Date('2025-03-11T05:02:17Z'),
+      commandId: '829ca3f2-3efb-4134-98f4-a6c88ba00922',
       documentName: 'AWS-UpdateSSMAgent',
-      instanceId: 'i-0123456789abcdef0',
+      instanceId: 'i-036dd0598d3fe4cd7',
       status: 'Failed',
     });
   });
 
+  it('takes the instance from detail when resources name another one, as in the invocation sample AWS publishes', () => {
+    const event = succeededUpdateInvocation();
+    expect(event.resources[0]).not.toContain(event.detail['instance-id']);
+    event.detail.status = 'Failed';
+    expect(parseNotifierEvent(event, WATCHED)).toMatchObject({ kind: 'command-failure', instanceId: FLEET.batchInstanceId });
+  });
+
   it('reads a failed State Manager instance association, ignoring empty fields', () => {
-    expect(parseNotifierEvent(sampleEvent(FAILED_ASSOCIATION), WATCHED)).toEqual({
+    expect(parseNotifierEvent(failedPackageAssociation(), WATCHED)).toEqual({
       kind: 'association-failure',
-      eventId: '11111111-2222-4333-8444-888888888888',
-      account: '123456789012',
+      eventId: '47dbb175-07a6-4814-b115-fb14c65a81cb',
+      account: '333333333333',
       region: 'ap-northeast-1',
-      occurredAt: new Date('2025-01-07T05:01:10Z'),
-      associationId: '34fcb7e0-9a14-4984-9989-0e04e3f60bd8',
+      occurredAt: new Date('2025-03-11T21:39:26Z'),
+      associationId: '5b21afa3-59bb-49a8-aba7-cd2472213abc',
       documentName: 'AWS-ConfigureAWSPackage',
-      instanceId: 'i-0123456789abcdef0',
+      instanceId: 'i-0c90ceacf4b0ea3e5',
       status: 'Failed',
       detailedStatus: 'Failed',
       errorCode: undefined,
       executionSummary: '1 out of 1 plugin processed, 0 success, 1 failed, 0 timedout, 0 skipped.',
-      lastExecutionAt: new Date('2025-01-07T05:00:30Z'),
+      lastExecutionAt: new Date('2025-03-11T21:37:53Z'),
     });
   });
 
+  it('reads an instance association whose document version is the literal Optional.empty, as State Manager sends it', () => {
+    expect(associationStatusChange().detail['document-version']).toBe('Optional.empty');
+    const event = failedPackageAssociation();
+    event.detail['document-version'] = 'Optional.empty';
+    expect(parseNotifierEvent(event, WATCHED)).toMatchObject({ kind: 'association-failure', documentName: 'AWS-ConfigureAWSPackage' });
+  });
+
   it('accepts TimedOut when it is watched', () => {
-    const event = sampleEvent(FAILED_COMMAND);
+    const event = failedUpdateInvocation();
     event.detail.status = 'TimedOut';
     expect(parseNotifierEvent(event, WATCHED)).toMatchObject({ kind: 'command-failure', status: 'TimedOut' });
   });
 
   it('rejects a status that is not watched, saying which', () => {
-    expect(parseNotifierEvent(sampleEvent(SUCCEEDED_COMMAND), WATCHED)).toEqual({
+    expect(parseNotifierEvent(succeededUpdateInvocation(), WATCHED)).toEqual({
       kind: 'rejected',
-      eventId: '4780e1b8-f56b-4de5-95f2-95db273d1602',
+      eventId: '962531de-077a-43cd-99ff-76e0f054c625',
       detailType: 'EC2 Command Invocation Status-change Notification',
-      account: '123456789012',
-      region: 'us-east-2',
+      account: '333333333333',
+      region: 'ap-northeast-1',
       problems: ['detail.status "Success" is not a watched status (Failed, TimedOut)'],
     });
   });
 
   it('rejects an event of a kind it does not handle', () => {
-    expect(parseNotifierEvent(sampleEvent(SCHEDULED), WATCHED)).toMatchObject({
+    expect(parseNotifierEvent(scheduledEvent(), WATCHED)).toMatchObject({
       kind: 'rejected',
       detailType: 'Scheduled Event',
       problems: [expect.stringContaining('detail-type')],
@@ -64,7 +86,7 @@ describe('parseNotifierEvent', () => {
   });
 
   it('rejects a malformed event, naming every bad field', () => {
-    const event = sampleEvent(FAILED_COMMAND);
+    const event: any = failedUpdateInvocation();
     delete event.detail['command-id'];
     event.detail['instance-id'] = 'server-01';
     event.time = 'yesterday';
@@ -85,19 +107,19 @@ describe('parseNotifierEvent', () => {
 describe('parseNotifierEvent for agent alarms', () => {
   it('reads an agent alarm going to ALARM, with the colon-less CloudWatch timestamps', () => {
     const raw = agentAlarmEvent('ALARM');
-    expect(raw.detail.state.timestamp).toBe('2025-01-07T04:45:10.000+0000');
+    expect(raw.detail.state.timestamp).toBe('2025-03-11T06:19:31.742+0000');
     expect(parseNotifierEvent(agentAlarmEvent('ALARM'), WATCHED)).toEqual({
       kind: 'agent-alarm',
-      eventId: 'c4c1c1c9-6542-e61b-6ef0-8c4d36933a92',
-      account: '123456789012',
+      eventId: '40361538-8d71-4852-86ec-77ee9cd6229b',
+      account: '333333333333',
       region: 'ap-northeast-1',
-      occurredAt: new Date('2025-01-07T04:45:10Z'),
-      alarmName: 'ssm-agent-ops-prod-agent-i-0fedcba9876543210',
-      instanceId: 'i-0fedcba9876543210',
+      occurredAt: new Date('2025-03-11T06:19:31Z'),
+      alarmName: 'ssm-agent-ops-prod-agent-i-0c90ceacf4b0ea3e5',
+      instanceId: 'i-0c90ceacf4b0ea3e5',
       state: 'ALARM',
-      since: new Date('2025-01-07T04:45:10Z'),
+      since: new Date('2025-03-11T06:19:31.742Z'),
       previousState: 'OK',
-      previousSince: new Date('2025-01-06T22:00:00Z'),
+      previousSince: new Date('2025-02-20T03:15:44.901Z'),
     });
   });
 
@@ -106,15 +128,18 @@ describe('parseNotifierEvent for agent alarms', () => {
       kind: 'agent-alarm',
       state: 'OK',
       previousState: 'ALARM',
-      since: new Date('2025-01-07T05:10:10Z'),
-      previousSince: new Date('2025-01-07T04:45:10Z'),
+      since: new Date('2025-03-11T06:51:02.318Z'),
+      previousSince: new Date('2025-03-11T06:19:31.742Z'),
     });
   });
 
-  it('rejects alarms that are not agent alarms of this product, like the published CPU sample', () => {
-    expect(parseNotifierEvent(sampleEvent(ALARM), WATCHED)).toMatchObject({
+  it('rejects alarms that are not agent alarms of this product, like a CPU alarm of the same instance', () => {
+    const cpu = agentAlarmEvent('ALARM');
+    cpu.detail.alarmName = 'web-01-cpu-high';
+    cpu.detail.configuration.metrics[0]!.metricStat.metric = { namespace: 'AWS/EC2', name: 'CPUUtilization', dimensions: { InstanceId: FLEET.webInstanceId } };
+    expect(parseNotifierEvent(cpu, WATCHED)).toMatchObject({
       kind: 'rejected',
-      problems: ['detail.alarmName "ServerCpuTooHigh" is not an agent alarm of this product (ssm-agent-ops-prod-agent-<instance ID>)'],
+      problems: ['detail.alarmName "web-01-cpu-high" is not an agent alarm of this product (ssm-agent-ops-prod-agent-<instance ID>)'],
     });
   });
 

@@ -6,15 +6,15 @@ const en: MailSettings = { ...ja, language: 'en' };
 
 const report: FailureReport = {
   source: 'command',
-  accountId: '123456789012',
+  accountId: '333333333333',
   accountDisplayName: '本番アカウント',
   region: 'ap-northeast-1',
-  instanceId: 'i-0123456789abcdef0',
+  instanceId: 'i-036dd0598d3fe4cd7',
   instanceName: 'web-01',
   documentName: 'AWS-UpdateSSMAgent',
   status: 'Failed',
-  occurredAt: new Date('2025-01-07T05:00:41Z'),
-  commandId: '0b1c2d3e-4f50-4617-8283-94a5b6c7d8e9',
+  occurredAt: new Date('2025-03-11T05:02:17Z'),
+  commandId: '829ca3f2-3efb-4134-98f4-a6c88ba00922',
   output: { kind: 'found', text: 'failed to download the agent: connection timed out', stepName: 'aws:updateSsmAgent' },
 };
 
@@ -23,12 +23,12 @@ describe('renderFailureMail', () => {
     const mail = renderFailureMail(report, ja);
     expect(mail.subject).toBe('【SSM 失敗通知】本番アカウント: AWS-UpdateSSMAgent 失敗 (Failed)');
     expect(mail.body).toContain(
-      '本番アカウント (123456789012) の ap-northeast-1 で、インスタンス i-0123456789abcdef0 (Name: web-01) の SSM Agent の更新が失敗しました (Run Command、状態: Failed)。',
+      '本番アカウント (333333333333) の ap-northeast-1 で、インスタンス i-036dd0598d3fe4cd7 (Name: web-01) の SSM Agent の更新が失敗しました (Run Command、状態: Failed)。',
     );
-    expect(mail.body).toContain('発生日時: 2025/01/07(火) 14:00:41 JST');
+    expect(mail.body).toContain('発生日時: 2025/03/11(火) 14:02:17 JST');
     expect(mail.body).toContain('■ エラー出力 (失敗したステップ: aws:updateSsmAgent)\n----------\nfailed to download the agent: connection timed out\n----------');
     expect(mail.body).toContain(
-      'https://ap-northeast-1.console.aws.amazon.com/systems-manager/run-command/0b1c2d3e-4f50-4617-8283-94a5b6c7d8e9/i-0123456789abcdef0?region=ap-northeast-1',
+      'https://ap-northeast-1.console.aws.amazon.com/systems-manager/run-command/829ca3f2-3efb-4134-98f4-a6c88ba00922/i-036dd0598d3fe4cd7?region=ap-northeast-1',
     );
     expect(mail.body).toContain('■ 対応手順: SSM Agent の更新失敗\nリポジトリの help/ssm-agent-update-failure.ja.md を参照してください。');
   });
@@ -36,14 +36,14 @@ describe('renderFailureMail', () => {
   it('says the same in English when configured', () => {
     const mail = renderFailureMail(report, en);
     expect(mail.subject).toBe('[SSM failure] 本番アカウント: AWS-UpdateSSMAgent Failed');
-    expect(mail.body).toContain('The SSM Agent update on instance i-0123456789abcdef0 (Name: web-01) failed (Run Command, status Failed)');
-    expect(mail.body).toContain('When: Tue 2025-01-07 14:00:41 JST');
+    expect(mail.body).toContain('The SSM Agent update on instance i-036dd0598d3fe4cd7 (Name: web-01) failed (Run Command, status Failed)');
+    expect(mail.body).toContain('When: Tue 2025-03-11 14:02:17 JST');
     expect(mail.body).toContain('■ What to do: SSM Agent update failure\nSee help/ssm-agent-update-failure.en.md in the repository.');
   });
 
   it('dates a failure late in the UTC day on the next day in JST', () => {
-    const mail = renderFailureMail({ ...report, occurredAt: new Date('2016-07-10T21:51:32Z') }, ja);
-    expect(mail.body).toContain('発生日時: 2016/07/11(月) 06:51:32 JST');
+    const mail = renderFailureMail({ ...report, occurredAt: new Date('2025-03-11T21:39:05Z') }, ja);
+    expect(mail.body).toContain('発生日時: 2025/03/12(水) 06:39:05 JST');
   });
 
   it('links the command in the region of the event', () => {
@@ -98,7 +98,8 @@ describe('renderFailureMail', () => {
         source: 'association',
         documentName: 'AWS-ConfigureAWSPackage',
         packageName: 'AmazonCloudWatchAgent',
-        associationId: '34fcb7e0-9a14-4984-9989-0e04e3f60bd8',
+        associationId: '5b21afa3-59bb-49a8-aba7-cd2472213abc',
+        commandId: 'f28fcfa2-b217-4a2b-97d0-84945d22ebe5',
         executionSummary: '1 out of 1 plugin processed, 0 success, 1 failed, 0 timedout, 0 skipped.',
       },
       ja,
@@ -107,16 +108,16 @@ describe('renderFailureMail', () => {
     expect(mail.body).toContain('の CloudWatch Agent の更新が失敗しました (State Manager の関連付け、状態: Failed)');
     expect(mail.body).toContain('ドキュメント: AWS-ConfigureAWSPackage (パッケージ: AmazonCloudWatchAgent)');
     expect(mail.body).toContain('実行結果の概要: 1 out of 1 plugin processed');
-    expect(mail.body).toContain('/systems-manager/state-manager/34fcb7e0-9a14-4984-9989-0e04e3f60bd8/description?region=ap-northeast-1');
-    expect(mail.body).toContain('/systems-manager/run-command/0b1c2d3e-4f50-4617-8283-94a5b6c7d8e9/');
+    expect(mail.body).toContain('/systems-manager/state-manager/5b21afa3-59bb-49a8-aba7-cd2472213abc/description?region=ap-northeast-1');
+    expect(mail.body).toContain('/systems-manager/run-command/f28fcfa2-b217-4a2b-97d0-84945d22ebe5/');
     expect(mail.body).toContain('■ 対応手順: CloudWatch Agent の更新失敗');
   });
 
   it('shows the account ID alone when the display name could not be read', () => {
     const mail = renderFailureMail({ ...report, accountDisplayName: undefined, instanceName: undefined }, ja);
-    expect(mail.subject).toBe('【SSM 失敗通知】123456789012: AWS-UpdateSSMAgent 失敗 (Failed)');
-    expect(mail.body).toContain('アカウント: 123456789012\n');
-    expect(mail.body).toContain('インスタンス: i-0123456789abcdef0\n');
+    expect(mail.subject).toBe('【SSM 失敗通知】333333333333: AWS-UpdateSSMAgent 失敗 (Failed)');
+    expect(mail.body).toContain('アカウント: 333333333333\n');
+    expect(mail.body).toContain('インスタンス: i-036dd0598d3fe4cd7\n');
   });
 });
 

@@ -9,69 +9,79 @@ import {
   ListCommandInvocationsCommand,
 } from '@aws-sdk/client-ssm';
 import { DescribeTagsCommand } from '@aws-sdk/client-ec2';
-import { FAILED_ASSOCIATION, FAILED_COMMAND, SCHEDULED, SUCCEEDED_COMMAND, sampleEvent } from '../../helpers/sample-events';
-import { COMMAND_ID, DISPLAY_NAME_PARAMETER, INSTANCE_ID, notifierHarness } from './harness';
+import { ACCOUNT_DISPLAY_NAME } from '../../../fixtures/canned-aws';
+import {
+  FLEET,
+  failedPackageAssociation,
+  failedPackageInvocation,
+  failedUpdateInvocation,
+  scheduledEvent,
+  succeededUpdateInvocation,
+} from '../../../fixtures/events';
+import { notifierHarness } from './harness';
 
 function awsError<T extends new (options: any) => Error>(type: T, name: string, message = name): Error {
   return new type({ name, message, $fault: 'client', $metadata: {} });
 }
 
-function packageFailure() {
-  const event = sampleEvent(FAILED_COMMAND);
-  event.detail['document-name'] = 'AWS-ConfigureAWSPackage';
-  return event;
-}
 
 describe('notifier', () => {
   describe('a failed run', () => {
-    it('becomes one Japanese mail with everything the operator needs', async () => {
+    it('becomes one Japanese mail with everything the operator needs, dated in JST', async () => {
       const notifier = notifierHarness();
-      await notifier.handler(packageFailure());
+      await notifier.handler(failedPackageInvocation());
 
       expect(notifier.mails()).toHaveLength(1);
       const [mail] = notifier.mails();
-      expect(mail!.TopicArn).toBe('arn:aws:sns:ap-northeast-1:123456789012:OPE');
+      expect(mail!.TopicArn).toBe('arn:aws:sns:ap-northeast-1:333333333333:OPE');
       expect(mail!.Subject).toBe('【SSM 失敗通知】本番アカウント: AWS-ConfigureAWSPackage 失敗 (Failed)');
-      expect(mail!.Message).toContain('インスタンス i-0123456789abcdef0 (Name: web-01) の CloudWatch Agent の更新が失敗しました');
+      expect(mail!.Message).toContain('インスタンス i-0c90ceacf4b0ea3e5 (Name: win-app-02) の CloudWatch Agent の更新が失敗しました');
       expect(mail!.Message).toContain('ドキュメント: AWS-ConfigureAWSPackage (パッケージ: AmazonCloudWatchAgent)');
-      expect(mail!.Message).toContain('発生日時: 2025/01/07(火) 14:00:41 JST');
-      expect(mail!.Message).toContain('■ エラー出力 (失敗したステップ: aws:configurePackage)\n----------\nfailed to download installer: timeout');
-      expect(mail!.Message).toContain(`run-command/${COMMAND_ID}/${INSTANCE_ID}?region=ap-northeast-1`);
-      expect(notifier.ssm.commandCalls(GetCommandInvocationCommand)[0]!.args[0].input).toEqual({ CommandId: COMMAND_ID, InstanceId: INSTANCE_ID });
+      // 21:39:05 UTC on Tuesday is Wednesday morning in Tokyo.
+      expect(mail!.Message).toContain('発生日時: 2025/03/12(水) 06:39:05 JST');
+      expect(mail!.Message).toContain(
+        '■ エラー出力 (失敗したステップ: aws:configurePackage)\n----------\ninstall action of AmazonCloudWatchAgent exited with status 1603\nmsiexec: a fatal error occurred during installation (1603)',
+      );
+      expect(mail!.Message).toContain(`run-command/${FLEET.packageCommandId}/${FLEET.windowsInstanceId}?region=ap-northeast-1`);
+      expect(notifier.ssm.commandCalls(GetCommandInvocationCommand)[0]!.args[0].input).toEqual({
+        CommandId: FLEET.packageCommandId,
+        InstanceId: FLEET.windowsInstanceId,
+      });
     });
 
     it('reads the command output of the failed step when the document has several steps', async () => {
       const notifier = notifierHarness();
-      notifier.ssm.on(GetCommandInvocationCommand, { CommandId: COMMAND_ID, InstanceId: INSTANCE_ID }).rejects(
+      const step = { CommandId: FLEET.updateCommandId, InstanceId: FLEET.webInstanceId };
+      notifier.ssm.on(GetCommandInvocationCommand, step).rejects(
         awsError(SSMServiceException, 'InvalidPluginName'),
       );
       notifier.ssm.on(ListCommandInvocationsCommand).resolves({
         CommandInvocations: [{ CommandPlugins: [{ Name: 'prepare', Status: 'Success' }, { Name: 'install', Status: 'Failed' }] }],
       });
       notifier.ssm
-        .on(GetCommandInvocationCommand, { CommandId: COMMAND_ID, InstanceId: INSTANCE_ID, PluginName: 'install' })
+        .on(GetCommandInvocationCommand, { ...step, PluginName: 'install' })
         .resolves({ PluginName: 'install', StandardErrorContent: 'exit status 2' });
-      await notifier.handler(sampleEvent(FAILED_COMMAND));
+      await notifier.handler(failedUpdateInvocation());
       expect(notifier.mails()[0]!.Message).toContain('(失敗したステップ: install)\n----------\nexit status 2');
     });
 
     it('still mails, with the account ID, when the display name parameter is missing', async () => {
       const notifier = notifierHarness();
       notifier.ssm.on(GetParameterCommand).rejects(awsError(SSMServiceException, 'ParameterNotFound'));
-      await notifier.handler(sampleEvent(FAILED_COMMAND));
+      await notifier.handler(failedUpdateInvocation());
       expect(notifier.mails()).toHaveLength(1);
-      expect(notifier.mails()[0]!.Subject).toBe('【SSM 失敗通知】123456789012: AWS-UpdateSSMAgent 失敗 (Failed)');
-      expect(notifier.mails()[0]!.Message).toContain('アカウント: 123456789012\n');
+      expect(notifier.mails()[0]!.Subject).toBe('【SSM 失敗通知】333333333333: AWS-UpdateSSMAgent 失敗 (Failed)');
+      expect(notifier.mails()[0]!.Message).toContain('アカウント: 333333333333\n');
     });
 
     it('reads the display name once and reuses it', async () => {
       const notifier = notifierHarness();
-      await notifier.handler(sampleEvent(FAILED_COMMAND));
-      const second = sampleEvent(FAILED_COMMAND);
+      await notifier.handler(failedUpdateInvocation());
+      const second = failedUpdateInvocation();
       second.detail['command-id'] = 'another-command';
       await notifier.handler(second);
       expect(notifier.mails()).toHaveLength(2);
-      expect(notifier.ssm.commandCalls(GetParameterCommand, { Name: DISPLAY_NAME_PARAMETER })).toHaveLength(1);
+      expect(notifier.ssm.commandCalls(GetParameterCommand, { Name: ACCOUNT_DISPLAY_NAME.parameterName })).toHaveLength(1);
     });
 
     it.each([
@@ -81,7 +91,7 @@ describe('notifier', () => {
     ])('still mails when GetCommandInvocation is %s, saying why the output is missing', async (_case, error, explanation) => {
       const notifier = notifierHarness();
       notifier.ssm.on(GetCommandInvocationCommand).rejects(error);
-      await notifier.handler(sampleEvent(FAILED_COMMAND));
+      await notifier.handler(failedUpdateInvocation());
       expect(notifier.mails()).toHaveLength(1);
       expect(notifier.mails()[0]!.Message).toContain(explanation);
     });
@@ -89,23 +99,23 @@ describe('notifier', () => {
     it('still mails without the Name tag when EC2 refuses to tell it', async () => {
       const notifier = notifierHarness();
       notifier.ec2.on(DescribeTagsCommand).rejects(awsError(EC2ServiceException, 'UnauthorizedOperation'));
-      await notifier.handler(sampleEvent(FAILED_COMMAND));
-      expect(notifier.mails()[0]!.Message).toContain('インスタンス: i-0123456789abcdef0\n');
+      await notifier.handler(failedUpdateInvocation());
+      expect(notifier.mails()[0]!.Message).toContain('インスタンス: i-036dd0598d3fe4cd7\n');
     });
   });
 
   describe('one mail per failed run', () => {
     it('ignores a second delivery of the same event', async () => {
       const notifier = notifierHarness();
-      await notifier.handler(sampleEvent(FAILED_COMMAND));
-      await notifier.handler(sampleEvent(FAILED_COMMAND));
+      await notifier.handler(failedUpdateInvocation());
+      await notifier.handler(failedUpdateInvocation());
       expect(notifier.mails()).toHaveLength(1);
     });
 
     it('sends one mail for the Run Command event and the State Manager event of the same run', async () => {
       const notifier = notifierHarness();
-      await notifier.handler(sampleEvent(FAILED_ASSOCIATION));
-      await notifier.handler(packageFailure());
+      await notifier.handler(failedPackageAssociation());
+      await notifier.handler(failedPackageInvocation());
       expect(notifier.mails()).toHaveLength(1);
       expect(notifier.mails()[0]!.Message).toContain('(State Manager の関連付け、状態: Failed)');
       expect(notifier.table.completed()).toHaveLength(1);
@@ -113,15 +123,15 @@ describe('notifier', () => {
 
     it('sends one mail when both events of a run arrive at the same moment', async () => {
       const notifier = notifierHarness();
-      await Promise.all([notifier.handler(packageFailure()), notifier.handler(sampleEvent(FAILED_ASSOCIATION))]);
+      await Promise.all([notifier.handler(failedPackageInvocation()), notifier.handler(failedPackageAssociation())]);
       expect(notifier.mails()).toHaveLength(1);
     });
 
     it('mails two failed runs of the same command on two instances separately', async () => {
       const notifier = notifierHarness();
-      const other = sampleEvent(FAILED_COMMAND);
-      other.detail['instance-id'] = 'i-0fedcba9876543210';
-      await notifier.handler(sampleEvent(FAILED_COMMAND));
+      const other = failedUpdateInvocation();
+      other.detail['instance-id'] = FLEET.windowsInstanceId;
+      await notifier.handler(failedUpdateInvocation());
       await notifier.handler(other);
       expect(notifier.mails()).toHaveLength(2);
     });
@@ -129,8 +139,8 @@ describe('notifier', () => {
     it('mails an association failure whose command cannot be identified, once', async () => {
       const notifier = notifierHarness();
       notifier.ssm.on(DescribeAssociationExecutionsCommand).rejects(awsError(SSMServiceException, 'AccessDeniedException'));
-      await notifier.handler(sampleEvent(FAILED_ASSOCIATION));
-      await notifier.handler(sampleEvent(FAILED_ASSOCIATION));
+      await notifier.handler(failedPackageAssociation());
+      await notifier.handler(failedPackageAssociation());
       expect(notifier.mails()).toHaveLength(1);
       expect(notifier.mails()[0]!.Message).toContain('この関連付けの実行に対応するコマンドを特定できなかった');
       expect(notifier.ssm.commandCalls(GetCommandInvocationCommand)).toHaveLength(0);
@@ -144,17 +154,17 @@ describe('notifier', () => {
         .on(PublishCommand)
         .rejectsOnce(awsError(SNSServiceException, 'Throttling', 'Rate exceeded'))
         .resolves({ MessageId: 'message-2' });
-      await expect(notifier.handler(sampleEvent(FAILED_COMMAND))).rejects.toThrow('Rate exceeded');
+      await expect(notifier.handler(failedUpdateInvocation())).rejects.toThrow('Rate exceeded');
       expect(notifier.table.items.size).toBe(0);
 
-      await notifier.handler(sampleEvent(FAILED_COMMAND));
+      await notifier.handler(failedUpdateInvocation());
       expect(notifier.sns.commandCalls(PublishCommand)).toHaveLength(2);
       expect(notifier.table.completed()).toHaveLength(1);
     });
 
     it('mails a malformed event once, without failing, so that it is not retried', async () => {
       const notifier = notifierHarness();
-      const malformed = sampleEvent(FAILED_COMMAND);
+      const malformed: any = failedUpdateInvocation();
       delete malformed.detail['instance-id'];
       await expect(notifier.handler(malformed)).resolves.toBeUndefined();
       await notifier.handler(malformed);
@@ -163,14 +173,14 @@ describe('notifier', () => {
       const [mail] = notifier.mails();
       expect(mail!.Subject).toBe('【ssm-agent-ops 要確認】本番アカウント: 処理できないイベントを受信しました');
       expect(mail!.Message).toContain('- detail.instance-id: missing');
-      expect(mail!.Message).toContain('イベント ID: 11111111-2222-4333-8444-555555555555');
-      expect(mail!.Message).toContain('"command-id": "0b1c2d3e-4f50-4617-8283-94a5b6c7d8e9"');
+      expect(mail!.Message).toContain('イベント ID: 6d77e484-db19-4922-b838-e79bd87fd183');
+      expect(mail!.Message).toContain('"command-id": "829ca3f2-3efb-4134-98f4-a6c88ba00922"');
       expect(mail!.Message).toContain('■ 対応手順: 通知・監視 Lambda の障害');
     });
 
     it.each([
-      ['an event of another kind', sampleEvent(SCHEDULED), 'detail-type is not one the notifier handles'],
-      ['a status that is not watched', sampleEvent(SUCCEEDED_COMMAND), 'detail.status "Success" is not a watched status'],
+      ['an event of another kind', scheduledEvent(), 'detail-type is not one the notifier handles'],
+      ['a status that is not watched', succeededUpdateInvocation(), 'detail.status "Success" is not a watched status'],
       ['something that is not an event', 'hello', 'the event is not a JSON object'],
     ])('mails %s as unexpected', async (_case, event, problem) => {
       const notifier = notifierHarness();
@@ -182,14 +192,14 @@ describe('notifier', () => {
     it('lets an unexpected event whose mail cannot be published fail, so that it is retried', async () => {
       const notifier = notifierHarness();
       notifier.sns.on(PublishCommand).rejects(awsError(SNSServiceException, 'InternalError', 'SNS unavailable'));
-      await expect(notifier.handler(sampleEvent(SCHEDULED))).rejects.toThrow('SNS unavailable');
+      await expect(notifier.handler(scheduledEvent())).rejects.toThrow('SNS unavailable');
     });
   });
 
   it('writes in English when configured', async () => {
     const notifier = notifierHarness({ language: 'en' });
-    await notifier.handler(sampleEvent(FAILED_COMMAND));
+    await notifier.handler(failedUpdateInvocation());
     expect(notifier.mails()[0]!.Subject).toBe('[SSM failure] 本番アカウント: AWS-UpdateSSMAgent Failed');
-    expect(notifier.mails()[0]!.Message).toContain('When: Tue 2025-01-07 14:00:41 JST');
+    expect(notifier.mails()[0]!.Message).toContain('When: Tue 2025-03-11 14:02:17 JST');
   });
 });
