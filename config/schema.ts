@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { LANGUAGES } from '../lambdas/shared/language';
+import { FAILURE_STATUSES } from '../contract/events';
+import { LANGUAGES } from '../contract/languages';
 import { scheduleProblem } from './schedule';
 
 /**
@@ -55,9 +56,6 @@ const parameterName = z
   .refine((name) => !/^\/(aws|ssm)/i.test(name), 'a name that does not start with /aws or /ssm (reserved by AWS)');
 
 export const MONITOR_SCOPES = ['all', 'update-targets'] as const;
-
-/** Statuses of failed runs that EventBridge reports for Run Command and State Manager. */
-export const FAILURE_STATUSES = ['Failed', 'TimedOut', 'Cancelled'] as const;
 
 const documentName = z
   .string()

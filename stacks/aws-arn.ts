@@ -12,6 +12,11 @@ export interface AwsLocation {
   readonly accountId: string;
 }
 
+/** The location of an account's resources in a region, its partition taken from the region. */
+export function awsLocation(region: string, accountId: string): AwsLocation {
+  return { partition: partitionOf(region), region, accountId };
+}
+
 /** `arn:<partition>:<service>:<region>:<account>:<resource>`; pass `region: ''` for global services. */
 export function arn(location: AwsLocation, service: string, resource: string, region = location.region): string {
   return `arn:${location.partition}:${service}:${region}:${location.accountId}:${resource}`;

@@ -7,13 +7,16 @@ import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import type { LambdaPackaging } from '../config/schema';
-import type { Language } from '../lambdas/shared/language';
+import type { Language } from '../contract/languages';
+import { notifierEnvironment } from '../contract/notifier-environment';
 import { arn, serviceHost, type AwsLocation } from './aws-arn';
 import { policyDocument } from './iam-policy';
 import { PackagedFunction } from './packaged-function';
 import type { SelfMonitoring } from './self-monitoring';
 
 export interface NotifierProps {
+  readonly functionName: string;
+  /** The environment's resource name prefix: the queue and table are named with it. */
   readonly resourceNamePrefix: string;
   readonly location: AwsLocation;
   readonly bundleDir: string;
@@ -54,7 +57,6 @@ export class Notifier extends Construct {
     super(scope, id);
     const { location, resourceNamePrefix } = props;
     this.location = location;
-    const functionName = `${resourceNamePrefix}-notifier`;
 
     this.deadLetterQueue = new SqsQueue(this, 'dead-letter-queue', {
       name: `${resourceNamePrefix}-undelivered-alerts`,
@@ -88,24 +90,23 @@ export class Notifier extends Construct {
     });
 
     this.function = new PackagedFunction(this, 'function', {
-      functionName,
+      functionName: props.functionName,
       description: 'Mails every ssm-agent-ops alert to the alert topic, once',
       bundleDir: props.bundleDir,
       packaging: props.packaging,
       logRetentionDays: props.logRetentionDays,
       timeoutSeconds: 60,
-      environment: {
-        ALERT_TOPIC_ARN: props.topicArn,
-        ACCOUNT_DISPLAY_NAME_PARAMETER: props.displayNameParameter.name,
-        IDEMPOTENCY_TABLE: this.idempotencyTable.name,
-        WATCHED_STATUSES: props.watchedStatuses.join(','),
-        AGENT_ALARM_PREFIX: props.agentAlarmPrefix,
-        MAIL_LANGUAGE: props.mail.language,
-        MAIL_TIME_ZONE: props.mail.timeZone,
-        ENVIRONMENT_NAME: props.mail.environmentName,
-        ...(props.mail.runbookBaseUrl ? { RUNBOOK_BASE_URL: props.mail.runbookBaseUrl } : {}),
-        POWERTOOLS_SERVICE_NAME: 'notifier',
-      },
+      environment: notifierEnvironment.encode({
+        topicArn: props.topicArn,
+        displayNameParameter: props.displayNameParameter.name,
+        idempotencyTable: this.idempotencyTable.name,
+        watchedStatuses: props.watchedStatuses,
+        agentAlarmPrefix: props.agentAlarmPrefix,
+        language: props.mail.language,
+        timeZone: props.mail.timeZone,
+        environmentName: props.mail.environmentName,
+        runbookBaseUrl: props.mail.runbookBaseUrl,
+      }),
       policyStatements: [
         { Sid: 'PublishAlerts', Effect: 'Allow', Action: 'sns:Publish', Resource: props.topicArn },
         {

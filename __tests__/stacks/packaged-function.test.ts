@@ -28,7 +28,7 @@ function stackWithFunction(packaging: LambdaPackaging, bundleDir = FIXTURE_BUNDL
     packaging,
     logRetentionDays: 30,
     policyStatements: [callerStatement],
-    environment: { ALERT_TOPIC_ARN: 'arn:aws:sns:ap-northeast-1:111111111111:OPE' },
+    environment: { ECHO_PREFIX: 'echo: ' },
   });
   return { stack, packaged };
 }
@@ -49,7 +49,7 @@ describe('PackagedFunction', () => {
         runtime: 'nodejs22.x',
         handler: 'index.handler',
         architectures: ['arm64'],
-        environment: { variables: { ALERT_TOPIC_ARN: 'arn:aws:sns:ap-northeast-1:111111111111:OPE' } },
+        environment: { variables: { ECHO_PREFIX: 'echo: ' } },
         logging_config: { log_format: 'JSON', log_group: expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.\S+\.name\}$/) },
       }),
     );

@@ -1,5 +1,5 @@
+import type { Language } from '../../contract/languages';
 import { managedNodeUrl } from '../shared/console-links';
-import type { Language } from '../shared/language';
 import { formatTimestamp } from '../shared/time';
 import { accountLabel, composeBody, composeSubject, fieldLines, instanceLabel, type Mail, type MailSettings } from './mail';
 

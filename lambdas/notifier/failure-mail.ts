@@ -1,7 +1,7 @@
+import type { Language, Localized } from '../../contract/languages';
+import type { RunbookId } from '../../contract/runbooks';
+import { CLOUDWATCH_AGENT_PACKAGE, PACKAGE_DOCUMENT, SSM_AGENT_UPDATE_DOCUMENT } from '../../contract/ssm-documents';
 import { associationUrl, commandInvocationUrl } from '../shared/console-links';
-import { CLOUDWATCH_AGENT_PACKAGE, PACKAGE_DOCUMENT, SSM_AGENT_UPDATE_DOCUMENT } from '../shared/aws-names';
-import type { Language, Localized } from '../shared/language';
-import type { RunbookId } from '../shared/runbooks';
 import { keepTail } from '../shared/text';
 import { formatTimestamp } from '../shared/time';
 import { accountLabel, composeBody, composeSubject, fieldLines, instanceLabel, type Mail, type MailSettings } from './mail';

@@ -1,5 +1,5 @@
-import type { Language } from '../shared/language';
-import { runbookLocation, type RunbookId } from '../shared/runbooks';
+import type { Language } from '../../contract/languages';
+import { runbookLocation, type RunbookId } from '../../contract/runbooks';
 import { singleLine, truncateEnd, truncateUtf8, withoutControlCharacters } from '../shared/text';
 
 /** One e-mail as SNS publishes it. */

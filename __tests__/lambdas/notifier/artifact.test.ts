@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { unzipSync } from 'fflate';
 import { Testing } from 'cdktf';
+import { notifierEnvironment } from '../../../contract/notifier-environment';
 import { SsmAgentOpsStack } from '../../../stacks/ssm-agent-ops-stack';
 import { FakeAws } from '../../helpers/fake-aws';
 import { FAILED_ASSOCIATION, FAILED_COMMAND, sampleEvent } from '../../helpers/sample-events';
@@ -102,7 +103,7 @@ describe('the packaged notifier', () => {
 
   it('is deployed with the handler and settings the stack gives it', () => {
     expect(notifier.handler).toBe('index.handler');
-    expect(notifier.environment).toMatchObject({ ALERT_TOPIC_ARN: TOPIC_ARN, IDEMPOTENCY_TABLE: TABLE, MAIL_LANGUAGE: 'ja' });
+    expect(notifierEnvironment.decode(notifier.environment)).toMatchObject({ topicArn: TOPIC_ARN, idempotencyTable: TABLE, language: 'ja' });
   });
 
   it('mails each failed run once, whatever is delivered twice, with everything the operator needs', async () => {
