@@ -60,26 +60,26 @@ export class AgentHealthMonitor extends Construct {
         alarmNamePrefix,
         scopeTag: props.scopeTag ? { key: props.scopeTag.key, values: [...props.scopeTag.values] } : undefined,
       }),
-      policyStatements: [
-        // DescribeInstanceInformation and DescribeAlarms support no resource-level permissions.
-        { Sid: 'ReadManagedNodes', Effect: 'Allow', Action: 'ssm:DescribeInstanceInformation', Resource: '*' },
-        {
-          Sid: 'PublishOwnMetrics',
-          Effect: 'Allow',
-          Action: 'cloudwatch:PutMetricData',
-          Resource: '*',
-          Condition: { StringEquals: { 'cloudwatch:namespace': props.metricNamespace } },
-        },
-        { Sid: 'ReadAlarms', Effect: 'Allow', Action: 'cloudwatch:DescribeAlarms', Resource: '*' },
-        {
-          Sid: 'ManageOwnAgentAlarms',
-          Effect: 'Allow',
-          Action: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms'],
-          Resource: arn(location, 'cloudwatch', `alarm:${alarmNamePrefix}*`),
-        },
-      ],
     });
-    const fn = this.function.function;
+    const fn = this.function;
+    fn.addToRolePolicy(
+      // DescribeInstanceInformation and DescribeAlarms support no resource-level permissions.
+      { Sid: 'ReadManagedNodes', Effect: 'Allow', Action: 'ssm:DescribeInstanceInformation', Resource: '*' },
+      {
+        Sid: 'PublishOwnMetrics',
+        Effect: 'Allow',
+        Action: 'cloudwatch:PutMetricData',
+        Resource: '*',
+        Condition: { StringEquals: { 'cloudwatch:namespace': props.metricNamespace } },
+      },
+      { Sid: 'ReadAlarms', Effect: 'Allow', Action: 'cloudwatch:DescribeAlarms', Resource: '*' },
+      {
+        Sid: 'ManageOwnAgentAlarms',
+        Effect: 'Allow',
+        Action: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms'],
+        Resource: arn(location, 'cloudwatch', `alarm:${alarmNamePrefix}*`),
+      },
+    );
 
     // A late run is worthless once the next one has started: no retries, no queueing.
     new LambdaFunctionEventInvokeConfig(this, 'no-retries', {
@@ -92,7 +92,7 @@ export class AgentHealthMonitor extends Construct {
       description: 'Runs the ssm-agent-ops agent health monitor every minute',
       scheduleExpression: 'rate(1 minute)',
     });
-    new CloudwatchEventTarget(this, 'schedule-target', { rule: schedule.name, arn: fn.arn });
+    new CloudwatchEventTarget(this, 'schedule-target', { rule: schedule.name, arn: fn.functionArn });
     new LambdaPermission(this, 'schedule-permission', {
       statementId: 'AllowSchedule',
       action: 'lambda:InvokeFunction',

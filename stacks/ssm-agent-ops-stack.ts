@@ -84,9 +84,8 @@ export class SsmAgentOpsStack extends TerraformStack {
       bundleDir: join(props.bundlesDir, 'notifier'),
       packaging: settings.lambdaPackaging,
       logRetentionDays: settings.logRetentionDays,
-      topicArn: this.alertTopic.topic.arn,
-      topicKeyArn: this.alertTopic.key.arn,
-      displayNameParameter: { name: this.accountDisplayName.parameterName, arn: this.accountDisplayName.parameterArn },
+      alertTopic: this.alertTopic,
+      accountDisplayName: this.accountDisplayName,
       mail: {
         language: settings.alerts.language,
         timeZone: settings.alerts.timeZone,
@@ -129,7 +128,7 @@ export class SsmAgentOpsStack extends TerraformStack {
       failureRuleNames: [this.failureAlerts.commandRule.name, this.failureAlerts.associationRule.name],
       topicName: this.alertTopic.topic.name,
       deadLetterQueueName: this.notifier.deadLetterQueue.name,
-      functionNames: [this.notifier.function.function.functionName, this.agentHealthMonitor.function.function.functionName],
+      functionNames: [this.notifier.function.functionName, this.agentHealthMonitor.function.functionName],
     });
   }
 }
