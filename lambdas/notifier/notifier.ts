@@ -78,6 +78,7 @@ export function createNotifier(dependencies: NotifierDependencies) {
   }
 
   return async function handler(event: unknown, context: Context): Promise<void> {
+    logger.addContext(context);
     idempotencyConfig.registerLambdaContext(context);
     const parsed = parseNotifierEvent(event, settings);
 
