@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { regionProblem } from '../contract/aws-partitions';
 import { FAILURE_STATUSES } from '../contract/events';
 import { LANGUAGES } from '../contract/languages';
 import { scheduleProblem } from './schedule';
@@ -34,9 +35,11 @@ const tagValue = z
   .string()
   .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u, 'a tag value: up to 256 letters, digits, spaces and _ . : / = + - @');
 
-const region = z
-  .string()
-  .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, 'an AWS region code such as ap-northeast-1');
+/** A region the AWS SDK knows, in a partition whose console the mails can link to. */
+const region = z.string().superRefine((code, context) => {
+  const problem = regionProblem(code);
+  if (problem) context.addIssue({ code: 'custom', message: problem });
+});
 
 const schedule = z.string().superRefine((expression, context) => {
   const problem = scheduleProblem(expression);
