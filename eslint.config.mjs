@@ -16,6 +16,21 @@ const fixtures = {
 };
 const restrictImports = (...patterns) => ({ 'no-restricted-imports': ['error', { paths: providerRoots, patterns }] });
 
+// The contract is what the stacks and the Lambdas share; neither reaches into the other's code.
+// __tests__/layering.test.ts checks the same rules across whole import chains.
+const noLambdaCode = {
+  group: ['**/lambdas', '**/lambdas/**'],
+  message: 'config/, stacks/ and contract/ never import Lambda code; move shared vocabulary to contract/.',
+};
+const contractStandsAlone = {
+  group: ['**/config', '**/config/**', '**/stacks', '**/stacks/**', '**/scripts/**', '**/__tests__/**'],
+  message: 'contract/ sits beneath config/, stacks/ and lambdas/ and imports none of them.',
+};
+const noSdkClients = {
+  group: ['@aws-sdk/client-*', '@aws-sdk/lib-*', 'cdktf', 'cdktf/**', '@cdktf/**', 'constructs'],
+  message: 'contract/ is bundled into every Lambda: no AWS SDK clients, no CDKTF.',
+};
+
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', 'cdktf.out/', 'coverage/', '**/*.js', '**/*.mjs'] },
   ...tseslint.configs.recommended,
@@ -29,6 +44,15 @@ export default tseslint.config(
     // What is synthesized or deployed: the apps, their settings, stacks, contract and Lambdas.
     files: ['main.ts', 'bootstrap.ts', 'config/**', 'contract/**', 'stacks/**', 'lambdas/**'],
     rules: restrictImports(testCode, fixtures),
+  },
+  {
+    // ESLint replaces a rule's options per matching block, so each block lists every pattern it keeps.
+    files: ['config/**/*.ts', 'stacks/**/*.ts'],
+    rules: restrictImports(testCode, fixtures, noLambdaCode),
+  },
+  {
+    files: ['contract/**/*.ts'],
+    rules: restrictImports(testCode, fixtures, noLambdaCode, contractStandsAlone, noSdkClients),
   },
   {
     // CommonJS preload scripts for child processes.

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { LANGUAGES } from '../lambdas/shared/language';
-import { RUNBOOKS, runbookLocation, type RunbookId } from '../lambdas/shared/runbooks';
+import { LANGUAGES } from '../contract/languages';
+import { RUNBOOKS, runbookLocation, type RunbookId } from '../contract/runbooks';
 
 const ROOT = join(__dirname, '..');
 

@@ -61,10 +61,27 @@ const providerCase = {
     '',
   ].join('\n'),
 };
-const [providerMessages, ...importMessages] = lintAll([
-  providerCase,
-  ...[...forbiddenImports, ...allowedImports].map(([filename, source]) => ({ filename, source })),
-]);
+const lambdaImport = "import { parseNotifierEvent } from '../lambdas/notifier/events';\nexport const used = [parseNotifierEvent];\n";
+const layeringCases = ['stacks/example.ts', 'config/example.ts', 'contract/example.ts'].map((filename) => ({ filename, source: lambdaImport }));
+const contractCases = [
+  { filename: 'lambdas/notifier/example.ts', source: "import { LANGUAGES } from '../../contract/languages';\nexport const used = LANGUAGES;\n" },
+  {
+    filename: 'contract/example.ts',
+    source: [
+      "import { arn } from '../stacks/aws-arn';",
+      "import { loadEnvironments } from '../config/load';",
+      "import { SSMClient } from '@aws-sdk/client-ssm';",
+      "import { partition } from '@aws-sdk/util-endpoints';",
+      'export const used = [arn, loadEnvironments, SSMClient, partition];',
+      '',
+    ].join('\n'),
+  },
+];
+const importCases = [...forbiddenImports, ...allowedImports].map(([filename, source]) => ({ filename, source }));
+const [providerMessages, ...otherMessages] = lintAll([providerCase, ...importCases, ...layeringCases, ...contractCases]);
+const importMessages = otherMessages.slice(0, importCases.length);
+const layeringMessages = otherMessages.slice(importCases.length, importCases.length + layeringCases.length);
+const [contractFromLambda, contractMessages] = otherMessages.slice(importCases.length + layeringCases.length);
 
 describe('lint rules', () => {
   it('forbids importing a provider package from its root, and allows deep imports', () => {
@@ -87,4 +104,19 @@ describe('lint rules', () => {
       expect(messages).toEqual([]);
     },
   );
+
+  it.each(layeringCases.map(({ filename }, index) => [filename, layeringMessages[index]]))('forbids %s to import Lambda code', (_filename, messages) => {
+    expect(messages).toEqual([
+      expect.objectContaining({ ruleId: 'no-restricted-imports', message: expect.stringContaining('never import Lambda code') }),
+    ]);
+  });
+
+  it('lets Lambda code import the contract, and keeps the contract free of stacks, config and SDK clients', () => {
+    expect(contractFromLambda).toEqual([]);
+    expect(contractMessages!.map((message) => message.message)).toEqual([
+      expect.stringContaining('imports none of them'),
+      expect.stringContaining('imports none of them'),
+      expect.stringContaining('no AWS SDK clients'),
+    ]);
+  });
 });

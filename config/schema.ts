@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { LANGUAGES } from '../lambdas/shared/language';
+import { regionProblem } from '../contract/aws-partitions';
+import { FAILURE_STATUSES } from '../contract/events';
+import { LANGUAGES } from '../contract/languages';
 import { scheduleProblem } from './schedule';
 
 /**
@@ -33,9 +35,11 @@ const tagValue = z
   .string()
   .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u, 'a tag value: up to 256 letters, digits, spaces and _ . : / = + - @');
 
-const region = z
-  .string()
-  .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/, 'an AWS region code such as ap-northeast-1');
+/** A region the AWS SDK knows, in a partition whose console the mails can link to. */
+const region = z.string().superRefine((code, context) => {
+  const problem = regionProblem(code);
+  if (problem) context.addIssue({ code: 'custom', message: problem });
+});
 
 const schedule = z.string().superRefine((expression, context) => {
   const problem = scheduleProblem(expression);
@@ -55,9 +59,6 @@ const parameterName = z
   .refine((name) => !/^\/(aws|ssm)/i.test(name), 'a name that does not start with /aws or /ssm (reserved by AWS)');
 
 export const MONITOR_SCOPES = ['all', 'update-targets'] as const;
-
-/** Statuses of failed runs that EventBridge reports for Run Command and State Manager. */
-export const FAILURE_STATUSES = ['Failed', 'TimedOut', 'Cancelled'] as const;
 
 const documentName = z
   .string()

@@ -10,7 +10,7 @@ import { Testing } from 'cdktf';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { environments } from '../config/environments';
 import { loadEnvironments } from '../config/load';
-import { LANGUAGES, type Language } from '../lambdas/shared/language';
+import { LANGUAGES, type Language } from '../contract/languages';
 import { createNotifier } from '../lambdas/notifier/notifier';
 import { logger } from '../lambdas/shared/powertools';
 import { SsmAgentOpsStack } from '../stacks/ssm-agent-ops-stack';

@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import type { EnvironmentSettings } from '../config/schema';
-import { arn, type AwsLocation } from './aws-arn';
+import { arn, serviceHost, type AwsLocation } from './aws-arn';
+import type { PackagedFunction } from './packaged-function';
 
 export interface AccountDisplayNameProps {
   readonly settings: EnvironmentSettings['accountDisplayName'];
@@ -15,11 +16,16 @@ export interface AccountDisplayNameProps {
 export class AccountDisplayName extends Construct {
   readonly parameterName: string;
   readonly parameterArn: string;
+  /** An existing parameter may be a SecureString, whose reader needs its KMS key; the stack creates a String. */
+  readonly maybeSecureString: boolean;
+  private readonly location: AwsLocation;
 
   constructor(scope: Construct, id: string, props: AccountDisplayNameProps) {
     super(scope, id);
+    this.location = props.location;
     this.parameterName = props.settings.parameterName;
     this.parameterArn = arn(props.location, 'ssm', `parameter${props.settings.parameterName}`);
+    this.maybeSecureString = !props.settings.create;
     if (props.settings.create) {
       new SsmParameter(this, 'parameter', {
         name: props.settings.parameterName,
@@ -28,5 +34,28 @@ export class AccountDisplayName extends Construct {
         description: 'Account display name used in ssm-agent-ops alert mails',
       });
     }
+  }
+
+  /**
+   * Lets a function read the parameter. For a parameter that may be a SecureString it may also
+   * decrypt, but only this parameter's value and only through Parameter Store: SSM asks KMS with the
+   * parameter's ARN as encryption context. Which key encrypts it is not known offline, so any key of
+   * the account and region qualifies.
+   */
+  grantRead(fn: PackagedFunction): void {
+    fn.addToRolePolicy({ Sid: 'ReadAccountDisplayName', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: this.parameterArn });
+    if (!this.maybeSecureString) return;
+    fn.addToRolePolicy({
+      Sid: 'DecryptAccountDisplayName',
+      Effect: 'Allow',
+      Action: 'kms:Decrypt',
+      Resource: arn(this.location, 'kms', 'key/*'),
+      Condition: {
+        StringEquals: {
+          'kms:ViaService': serviceHost(this.location, 'ssm'),
+          'kms:EncryptionContext:PARAMETER_ARN': this.parameterArn,
+        },
+      },
+    });
   }
 }

@@ -4,15 +4,19 @@ import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import type { LambdaPackaging } from '../config/schema';
-import { MONITOR_RUNS_METRIC } from '../lambdas/agent-monitor/plan';
-import { ALARM_STATE_CHANGE_DETAIL_TYPE } from '../lambdas/shared/aws-names';
+import { agentMonitorEnvironment } from '../contract/agent-monitor-environment';
+import { MONITOR_RUNS_METRIC } from '../contract/agent-metrics';
+import { ALARM_STATE_CHANGE_DETAIL_TYPE, CLOUDWATCH_EVENT_SOURCE } from '../contract/events';
 import { arn, type AwsLocation } from './aws-arn';
 import type { Notifier } from './notifier';
 import { PackagedFunction } from './packaged-function';
 import type { SelfMonitoring } from './self-monitoring';
 
 export interface AgentHealthMonitorProps {
-  readonly resourceNamePrefix: string;
+  readonly functionName: string;
+  readonly scheduleRuleName: string;
+  /** The rule sending the agent alarms' ALARM and OK to the notifier. */
+  readonly alarmStateRuleName: string;
   readonly location: AwsLocation;
   readonly bundleDir: string;
   readonly packaging: LambdaPackaging;
@@ -41,42 +45,41 @@ export class AgentHealthMonitor extends Construct {
 
   constructor(scope: Construct, id: string, props: AgentHealthMonitorProps) {
     super(scope, id);
-    const { location, resourceNamePrefix, alarmNamePrefix } = props;
+    const { location, alarmNamePrefix } = props;
 
     this.function = new PackagedFunction(this, 'function', {
-      functionName: `${resourceNamePrefix}-agent-monitor`,
+      functionName: props.functionName,
       description: 'Watches the SSM Agent connection of every managed node with one alarm per node',
       bundleDir: props.bundleDir,
       packaging: props.packaging,
       logRetentionDays: props.logRetentionDays,
       // Well inside the one-minute schedule; the monitor stops starting alarm writes 10 s before.
       timeoutSeconds: 55,
-      environment: {
-        METRIC_NAMESPACE: props.metricNamespace,
-        ALARM_NAME_PREFIX: alarmNamePrefix,
-        ...(props.scopeTag ? { SCOPE_TAG_KEY: props.scopeTag.key, SCOPE_TAG_VALUES: props.scopeTag.values.join(',') } : {}),
-        POWERTOOLS_SERVICE_NAME: 'agent-monitor',
-      },
-      policyStatements: [
-        // DescribeInstanceInformation and DescribeAlarms support no resource-level permissions.
-        { Sid: 'ReadManagedNodes', Effect: 'Allow', Action: 'ssm:DescribeInstanceInformation', Resource: '*' },
-        {
-          Sid: 'PublishOwnMetrics',
-          Effect: 'Allow',
-          Action: 'cloudwatch:PutMetricData',
-          Resource: '*',
-          Condition: { StringEquals: { 'cloudwatch:namespace': props.metricNamespace } },
-        },
-        { Sid: 'ReadAlarms', Effect: 'Allow', Action: 'cloudwatch:DescribeAlarms', Resource: '*' },
-        {
-          Sid: 'ManageOwnAgentAlarms',
-          Effect: 'Allow',
-          Action: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms'],
-          Resource: arn(location, 'cloudwatch', `alarm:${alarmNamePrefix}*`),
-        },
-      ],
+      environment: agentMonitorEnvironment.encode({
+        namespace: props.metricNamespace,
+        alarmNamePrefix,
+        scopeTag: props.scopeTag ? { key: props.scopeTag.key, values: [...props.scopeTag.values] } : undefined,
+      }),
     });
-    const fn = this.function.function;
+    const fn = this.function;
+    fn.addToRolePolicy(
+      // DescribeInstanceInformation and DescribeAlarms support no resource-level permissions.
+      { Sid: 'ReadManagedNodes', Effect: 'Allow', Action: 'ssm:DescribeInstanceInformation', Resource: '*' },
+      {
+        Sid: 'PublishOwnMetrics',
+        Effect: 'Allow',
+        Action: 'cloudwatch:PutMetricData',
+        Resource: '*',
+        Condition: { StringEquals: { 'cloudwatch:namespace': props.metricNamespace } },
+      },
+      { Sid: 'ReadAlarms', Effect: 'Allow', Action: 'cloudwatch:DescribeAlarms', Resource: '*' },
+      {
+        Sid: 'ManageOwnAgentAlarms',
+        Effect: 'Allow',
+        Action: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms'],
+        Resource: arn(location, 'cloudwatch', `alarm:${alarmNamePrefix}*`),
+      },
+    );
 
     // A late run is worthless once the next one has started: no retries, no queueing.
     new LambdaFunctionEventInvokeConfig(this, 'no-retries', {
@@ -85,11 +88,11 @@ export class AgentHealthMonitor extends Construct {
       maximumEventAgeInSeconds: 60,
     });
     const schedule = new CloudwatchEventRule(this, 'schedule', {
-      name: `${resourceNamePrefix}-agent-monitor-schedule`,
+      name: props.scheduleRuleName,
       description: 'Runs the ssm-agent-ops agent health monitor every minute',
       scheduleExpression: 'rate(1 minute)',
     });
-    new CloudwatchEventTarget(this, 'schedule-target', { rule: schedule.name, arn: fn.arn });
+    new CloudwatchEventTarget(this, 'schedule-target', { rule: schedule.name, arn: fn.functionArn });
     new LambdaPermission(this, 'schedule-permission', {
       statementId: 'AllowSchedule',
       action: 'lambda:InvokeFunction',
@@ -100,10 +103,10 @@ export class AgentHealthMonitor extends Construct {
     });
 
     this.alarmStateRule = new CloudwatchEventRule(this, 'alarm-state', {
-      name: `${resourceNamePrefix}-agent-alarm-state`,
+      name: props.alarmStateRuleName,
       description: 'ALARM and recovery of the ssm-agent-ops agent alarms',
       eventPattern: JSON.stringify({
-        source: ['aws.cloudwatch'],
+        source: [CLOUDWATCH_EVENT_SOURCE],
         'detail-type': [ALARM_STATE_CHANGE_DETAIL_TYPE],
         detail: {
           alarmName: [{ prefix: alarmNamePrefix }],

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { SsmAssociation } from '@cdktf/provider-aws/lib/ssm-association';
 import type { AssociationSettings, EnvironmentSettings } from '../config/schema';
-import { CLOUDWATCH_AGENT_PACKAGE, PACKAGE_DOCUMENT, SSM_AGENT_UPDATE_DOCUMENT } from '../lambdas/shared/aws-names';
+import { CLOUDWATCH_AGENT_PACKAGE, PACKAGE_DOCUMENT, SSM_AGENT_UPDATE_DOCUMENT } from '../contract/ssm-documents';
 
 export interface AgentUpdateAssociationsProps {
   readonly targets: EnvironmentSettings['updateTargets'];

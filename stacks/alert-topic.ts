@@ -5,8 +5,9 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import { arn, type AwsLocation } from './aws-arn';
+import { arn, serviceHost, type AwsLocation } from './aws-arn';
 import { policyDocument } from './iam-policy';
+import type { PackagedFunction } from './packaged-function';
 
 export interface AlertTopicProps {
   readonly topicName: string;
@@ -23,10 +24,12 @@ export interface AlertTopicProps {
 export class AlertTopic extends Construct {
   readonly topic: SnsTopic;
   readonly key: KmsKey;
+  private readonly location: AwsLocation;
 
   constructor(scope: Construct, id: string, props: AlertTopicProps) {
     super(scope, id);
     const { location } = props;
+    this.location = location;
     const accountRoot = arn(location, 'iam', 'root', '');
     const productAlarms = arn(location, 'cloudwatch', `alarm:${props.resourceNamePrefix}-*`);
     const productRules = arn(location, 'events', `rule/${props.resourceNamePrefix}-*`);
@@ -129,5 +132,22 @@ export class AlertTopic extends Construct {
       value: pendingByEmail,
       description: 'E-mail address => true while its subscription still awaits the confirmation link',
     }).overrideLogicalId('alert_subscriptions_pending_confirmation');
+  }
+
+  /**
+   * Lets a function publish to the topic. Publishing to an encrypted topic needs the key too, which
+   * SNS uses on the publisher's behalf: the key may be used through SNS only.
+   */
+  grantPublish(fn: PackagedFunction): void {
+    fn.addToRolePolicy(
+      { Sid: 'PublishAlerts', Effect: 'Allow', Action: 'sns:Publish', Resource: this.topic.arn },
+      {
+        Sid: 'EncryptAlertsForTheTopic',
+        Effect: 'Allow',
+        Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
+        Resource: this.key.arn,
+        Condition: { StringEquals: { 'kms:ViaService': serviceHost(this.location, 'sns') } },
+      },
+    );
   }
 }

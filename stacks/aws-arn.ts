@@ -1,15 +1,15 @@
-/** The AWS partition a region belongs to, for ARNs built without a data source lookup. */
-export function partitionOf(region: string): string {
-  if (region.startsWith('cn-')) return 'aws-cn';
-  if (region.startsWith('us-gov-')) return 'aws-us-gov';
-  return 'aws';
-}
+import { regionFacts } from '../contract/aws-partitions';
 
 /** Where a stack's resources live: everything needed to write their ARNs offline. */
 export interface AwsLocation {
   readonly partition: string;
   readonly region: string;
   readonly accountId: string;
+}
+
+/** The location of an account's resources in a region, its partition taken from the region. */
+export function awsLocation(region: string, accountId: string): AwsLocation {
+  return { partition: regionFacts(region).partition, region, accountId };
 }
 
 /** `arn:<partition>:<service>:<region>:<account>:<resource>`; pass `region: ''` for global services. */
@@ -19,6 +19,5 @@ export function arn(location: AwsLocation, service: string, resource: string, re
 
 /** Host name of a service's regional endpoint, e.g. for `kms:ViaService` conditions. */
 export function serviceHost(location: AwsLocation, service: string): string {
-  const suffix = location.partition === 'aws-cn' ? 'amazonaws.com.cn' : 'amazonaws.com';
-  return `${service}.${location.region}.${suffix}`;
+  return `${service}.${location.region}.${regionFacts(location.region).dnsSuffix}`;
 }

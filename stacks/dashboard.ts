@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
-import { FLEET_PING_STATUSES, MANAGED_NODES_METRIC, MONITOR_RUNS_METRIC } from '../lambdas/agent-monitor/plan';
+import { MANAGED_NODES_METRIC, MONITOR_RUNS_METRIC, PING_STATUS_DIMENSION } from '../contract/agent-metrics';
+import { FLEET_PING_STATUSES } from '../contract/ping-statuses';
 
 export interface DashboardProps {
   readonly name: string;
@@ -34,7 +35,7 @@ export class Dashboard extends Construct {
         0,
         0,
         'Managed nodes by ping status',
-        FLEET_PING_STATUSES.map((status) => [props.metricNamespace, MANAGED_NODES_METRIC, 'PingStatus', status, { stat: 'Maximum', period: 60 }]),
+        FLEET_PING_STATUSES.map((status) => [props.metricNamespace, MANAGED_NODES_METRIC, PING_STATUS_DIMENSION, status, { stat: 'Maximum', period: 60 }]),
         { stacked: true },
       ),
       widget(

@@ -1,27 +1,29 @@
 import { Construct } from 'constructs';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
-import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
-import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
 import type { LambdaPackaging } from '../config/schema';
-import type { Language } from '../lambdas/shared/language';
-import { arn, serviceHost, type AwsLocation } from './aws-arn';
-import { policyDocument } from './iam-policy';
+import type { Language } from '../contract/languages';
+import { notifierEnvironment } from '../contract/notifier-environment';
+import type { AccountDisplayName } from './account-display-name';
+import type { AlertTopic } from './alert-topic';
+import { arn, type AwsLocation } from './aws-arn';
+import { DeadLetterQueue } from './dead-letter-queue';
+import { IdempotencyTable } from './idempotency-table';
 import { PackagedFunction } from './packaged-function';
 import type { SelfMonitoring } from './self-monitoring';
 
 export interface NotifierProps {
+  readonly functionName: string;
+  /** The environment's resource name prefix: the queue and table are named with it. */
   readonly resourceNamePrefix: string;
   readonly location: AwsLocation;
   readonly bundleDir: string;
   readonly packaging: LambdaPackaging;
   readonly logRetentionDays: number;
-  readonly topicArn: string;
-  readonly topicKeyArn: string;
-  readonly displayNameParameter: { readonly name: string; readonly arn: string };
+  readonly alertTopic: AlertTopic;
+  readonly accountDisplayName: AccountDisplayName;
   readonly mail: {
     readonly language: Language;
     readonly timeZone: string;
@@ -46,116 +48,84 @@ const MAX_EVENT_AGE_SECONDS = 6 * 60 * 60;
  */
 export class Notifier extends Construct {
   readonly function: PackagedFunction;
-  readonly deadLetterQueue: SqsQueue;
-  readonly idempotencyTable: DynamodbTable;
+  readonly deadLetterQueue: DeadLetterQueue;
+  readonly idempotencyTable: IdempotencyTable;
   private readonly location: AwsLocation;
 
   constructor(scope: Construct, id: string, props: NotifierProps) {
     super(scope, id);
-    const { location, resourceNamePrefix } = props;
+    const { location, resourceNamePrefix, alertTopic, accountDisplayName } = props;
     this.location = location;
-    const functionName = `${resourceNamePrefix}-notifier`;
 
-    this.deadLetterQueue = new SqsQueue(this, 'dead-letter-queue', {
-      name: `${resourceNamePrefix}-undelivered-alerts`,
-      sqsManagedSseEnabled: true,
-      messageRetentionSeconds: 14 * 24 * 60 * 60,
+    this.deadLetterQueue = new DeadLetterQueue(this, 'dead-letter-queue', {
+      queueName: `${resourceNamePrefix}-undelivered-alerts`,
+      location,
+      resourceNamePrefix,
     });
-    new SqsQueuePolicy(this, 'dead-letter-queue-policy', {
-      queueUrl: this.deadLetterQueue.url,
-      policy: policyDocument([
-        {
-          Sid: 'OwnRulesDeadLetterUndeliveredEvents',
-          Effect: 'Allow',
-          Principal: { Service: 'events.amazonaws.com' },
-          Action: 'sqs:SendMessage',
-          Resource: this.deadLetterQueue.arn,
-          Condition: {
-            StringEquals: { 'aws:SourceAccount': location.accountId },
-            ArnLike: { 'aws:SourceArn': arn(location, 'events', `rule/${resourceNamePrefix}-*`) },
-          },
-        },
-      ]),
-    });
+    // The queue policy was the notifier's own child before the queue became a construct: move its
+    // state instead of replacing it, which could delete the queue's policy after the new one is set.
+    this.deadLetterQueue.policy.moveFromId('aws_sqs_queue_policy.notifier_dead-letter-queue-policy_46CCA38E');
 
-    this.idempotencyTable = new DynamodbTable(this, 'idempotency-table', {
-      name: `${resourceNamePrefix}-notifier-idempotency`,
-      billingMode: 'PAY_PER_REQUEST',
-      hashKey: 'id',
-      attribute: [{ name: 'id', type: 'S' }],
-      ttl: { attributeName: 'expiration', enabled: true },
-      serverSideEncryption: { enabled: true },
-    });
+    this.idempotencyTable = new IdempotencyTable(this, 'idempotency-table', { tableName: `${resourceNamePrefix}-notifier-idempotency` });
 
     this.function = new PackagedFunction(this, 'function', {
-      functionName,
+      functionName: props.functionName,
       description: 'Mails every ssm-agent-ops alert to the alert topic, once',
       bundleDir: props.bundleDir,
       packaging: props.packaging,
       logRetentionDays: props.logRetentionDays,
       timeoutSeconds: 60,
-      environment: {
-        ALERT_TOPIC_ARN: props.topicArn,
-        ACCOUNT_DISPLAY_NAME_PARAMETER: props.displayNameParameter.name,
-        IDEMPOTENCY_TABLE: this.idempotencyTable.name,
-        WATCHED_STATUSES: props.watchedStatuses.join(','),
-        AGENT_ALARM_PREFIX: props.agentAlarmPrefix,
-        MAIL_LANGUAGE: props.mail.language,
-        MAIL_TIME_ZONE: props.mail.timeZone,
-        ENVIRONMENT_NAME: props.mail.environmentName,
-        ...(props.mail.runbookBaseUrl ? { RUNBOOK_BASE_URL: props.mail.runbookBaseUrl } : {}),
-        POWERTOOLS_SERVICE_NAME: 'notifier',
-      },
-      policyStatements: [
-        { Sid: 'PublishAlerts', Effect: 'Allow', Action: 'sns:Publish', Resource: props.topicArn },
-        {
-          Sid: 'EncryptAlertsForTheTopic',
-          Effect: 'Allow',
-          Action: ['kms:GenerateDataKey*', 'kms:Decrypt'],
-          Resource: props.topicKeyArn,
-          Condition: { StringEquals: { 'kms:ViaService': serviceHost(location, 'sns') } },
-        },
-        {
-          // These three actions support no resource-level permissions.
-          Sid: 'ReadFailedCommandResults',
-          Effect: 'Allow',
-          Action: ['ssm:GetCommandInvocation', 'ssm:ListCommandInvocations', 'ssm:ListCommands'],
-          Resource: '*',
-        },
-        {
-          Sid: 'FindTheCommandOfAnAssociationRun',
-          Effect: 'Allow',
-          Action: ['ssm:DescribeAssociationExecutions', 'ssm:DescribeAssociationExecutionTargets'],
-          Resource: arn(location, 'ssm', 'association/*'),
-        },
-        {
-          // Node details for the agent alarm mails; the action supports no resource-level permissions.
-          Sid: 'ReadManagedNodeDetails',
-          Effect: 'Allow',
-          Action: 'ssm:DescribeInstanceInformation',
-          Resource: '*',
-        },
-        { Sid: 'ReadAccountDisplayName', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: props.displayNameParameter.arn },
-        // ec2:DescribeTags supports no resource-level permissions.
-        { Sid: 'ReadInstanceNameTags', Effect: 'Allow', Action: 'ec2:DescribeTags', Resource: '*' },
-        {
-          Sid: 'RememberMailedRuns',
-          Effect: 'Allow',
-          Action: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
-          Resource: this.idempotencyTable.arn,
-        },
-        { Sid: 'DeadLetterFailedInvocations', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: this.deadLetterQueue.arn },
-      ],
+      environment: notifierEnvironment.encode({
+        topicArn: alertTopic.topic.arn,
+        displayNameParameter: accountDisplayName.parameterName,
+        idempotencyTable: this.idempotencyTable.name,
+        watchedStatuses: props.watchedStatuses,
+        agentAlarmPrefix: props.agentAlarmPrefix,
+        language: props.mail.language,
+        timeZone: props.mail.timeZone,
+        environmentName: props.mail.environmentName,
+        runbookBaseUrl: props.mail.runbookBaseUrl,
+      }),
     });
 
+    // What the notifier reads and writes; each resource of its own or of the stack grants itself.
+    alertTopic.grantPublish(this.function);
+    this.function.addToRolePolicy(
+      {
+        // These three actions support no resource-level permissions.
+        Sid: 'ReadFailedCommandResults',
+        Effect: 'Allow',
+        Action: ['ssm:GetCommandInvocation', 'ssm:ListCommandInvocations', 'ssm:ListCommands'],
+        Resource: '*',
+      },
+      {
+        Sid: 'FindTheCommandOfAnAssociationRun',
+        Effect: 'Allow',
+        Action: ['ssm:DescribeAssociationExecutions', 'ssm:DescribeAssociationExecutionTargets'],
+        Resource: arn(location, 'ssm', 'association/*'),
+      },
+      {
+        // Node details for the agent alarm mails; the action supports no resource-level permissions.
+        Sid: 'ReadManagedNodeDetails',
+        Effect: 'Allow',
+        Action: 'ssm:DescribeInstanceInformation',
+        Resource: '*',
+      },
+    );
+    accountDisplayName.grantRead(this.function);
+    // ec2:DescribeTags supports no resource-level permissions.
+    this.function.addToRolePolicy({ Sid: 'ReadInstanceNameTags', Effect: 'Allow', Action: 'ec2:DescribeTags', Resource: '*' });
+    this.idempotencyTable.grantReadWrite(this.function);
+    this.deadLetterQueue.grantSendMessage(this.function);
+
     new LambdaFunctionEventInvokeConfig(this, 'retries', {
-      functionName: this.function.function.functionName,
+      functionName: this.function.functionName,
       maximumRetryAttempts: LAMBDA_RETRY_ATTEMPTS,
       maximumEventAgeInSeconds: MAX_EVENT_AGE_SECONDS,
       destinationConfig: { onFailure: { destination: this.deadLetterQueue.arn } },
     });
 
-    props.selfMonitoring.watchFunctionErrors('notifier-errors', this.function.function.functionName, {
+    props.selfMonitoring.watchFunctionErrors('notifier-errors', this.function.functionName, {
       ja: '通知 Lambda がエラーを返しました (失敗したイベントは再試行され、最後まで失敗したものはデッドレターキューに入ります)',
       en: 'the notifier Lambda returned errors (failed events are retried; those that keep failing go to the dead-letter queue)',
     });
@@ -172,14 +142,14 @@ export class Notifier extends Construct {
   addRule(id: string, rule: CloudwatchEventRule): void {
     new CloudwatchEventTarget(this, `${id}-target`, {
       rule: rule.name,
-      arn: this.function.function.arn,
+      arn: this.function.functionArn,
       retryPolicy: { maximumRetryAttempts: 24, maximumEventAgeInSeconds: MAX_EVENT_AGE_SECONDS },
       deadLetterConfig: { arn: this.deadLetterQueue.arn },
     });
     new LambdaPermission(this, `${id}-permission`, {
       statementId: `Allow-${id}`,
       action: 'lambda:InvokeFunction',
-      functionName: this.function.function.functionName,
+      functionName: this.function.functionName,
       principal: 'events.amazonaws.com',
       sourceArn: rule.arn,
       sourceAccount: this.location.accountId,

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Construct } from 'constructs';
-import { AssetType, TerraformAsset, TerraformStack } from 'cdktf';
+import { AssetType, Lazy, TerraformAsset, TerraformStack } from 'cdktf';
 import { ArchiveProvider } from '@cdktf/provider-archive/lib/provider';
 import { DataArchiveFile } from '@cdktf/provider-archive/lib/data-archive-file';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
@@ -22,8 +22,7 @@ export interface PackagedFunctionProps {
   readonly bundleDir: string;
   readonly packaging: LambdaPackaging;
   readonly logRetentionDays: number;
-  /** Everything the function may do besides writing its own logs; keep it least-privilege. */
-  readonly policyStatements: readonly PolicyStatement[];
+  /** The function's environment variables, as its contract codec encodes them. */
   readonly environment?: Record<string, string>;
   readonly memorySize?: number;
   readonly timeoutSeconds?: number;
@@ -33,11 +32,18 @@ export interface PackagedFunctionProps {
  * A Node.js Lambda function built from an esbuild bundle, with its own log group (retention set) and
  * role. `archive` mode lets the archive provider zip the copied bundle at plan time; `asset` mode
  * writes the zip at synth time so that no provider beyond AWS is needed.
+ *
+ * The role may write the function's logs and nothing else until statements are added: the function's
+ * own code adds what it calls, and each resource it uses grants access to itself
+ * (`topic.grantPublish(fn)`). All of them render into the role's one inline policy.
  */
 export class PackagedFunction extends Construct {
   readonly function: LambdaFunction;
+  readonly functionName: string;
+  readonly functionArn: string;
   readonly role: IamRole;
   readonly logGroup: CloudwatchLogGroup;
+  private readonly statements: PolicyStatement[] = [];
 
   constructor(scope: Construct, id: string, props: PackagedFunctionProps) {
     super(scope, id);
@@ -58,18 +64,17 @@ export class PackagedFunction extends Construct {
       ]),
     });
 
+    this.addToRolePolicy({
+      Sid: 'WriteOwnLogs',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: `${this.logGroup.arn}:*`,
+    });
     const rolePolicy = new IamRolePolicy(this, 'policy', {
       name: 'least-privilege',
       role: this.role.name,
-      policy: policyDocument([
-        {
-          Sid: 'WriteOwnLogs',
-          Effect: 'Allow',
-          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          Resource: `${this.logGroup.arn}:*`,
-        },
-        ...props.policyStatements,
-      ]),
+      // Rendered at synth, after every grant: statements added later still land in this one document.
+      policy: Lazy.stringValue({ produce: () => policyDocument(this.statements) }),
     });
 
     const code = this.packageCode(props);
@@ -88,6 +93,18 @@ export class PackagedFunction extends Construct {
       environment: props.environment ? { variables: props.environment } : undefined,
       dependsOn: [this.logGroup, rolePolicy],
     });
+    this.functionName = this.function.functionName;
+    this.functionArn = this.function.arn;
+  }
+
+  /** Lets the function do what the statements allow; keep each one least-privilege. */
+  addToRolePolicy(...statements: readonly PolicyStatement[]): void {
+    for (const statement of statements) {
+      if (statement.Sid && this.statements.some((existing) => existing.Sid === statement.Sid)) {
+        throw new Error(`${this.node.path} already has a policy statement ${statement.Sid}`);
+      }
+      this.statements.push(statement);
+    }
   }
 
   private packageCode(props: PackagedFunctionProps): { filename: string; sourceCodeHash: string } {

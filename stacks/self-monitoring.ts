@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
-import type { Language, Localized } from '../lambdas/shared/language';
-import { runbookLocation } from '../lambdas/shared/runbooks';
+import type { Language, Localized } from '../contract/languages';
+import { runbookLocation } from '../contract/runbooks';
 
 export interface SelfMonitoringProps {
   /** Alarm names start with this; the alert topic admits only such alarms. */

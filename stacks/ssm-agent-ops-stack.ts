@@ -3,11 +3,12 @@ import { Construct } from 'constructs';
 import { S3Backend, TerraformStack } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { EnvironmentSettings } from '../config/schema';
+import { environmentNames } from '../contract/names';
 import { AccountDisplayName } from './account-display-name';
 import { AgentHealthMonitor } from './agent-health-monitor';
 import { AgentUpdateAssociations } from './agent-update-associations';
 import { AlertTopic } from './alert-topic';
-import { partitionOf, type AwsLocation } from './aws-arn';
+import { awsLocation, type AwsLocation } from './aws-arn';
 import { Dashboard } from './dashboard';
 import { FailureAlerts } from './failure-alerts';
 import { Notifier } from './notifier';
@@ -17,11 +18,6 @@ export interface SsmAgentOpsStackProps {
   readonly settings: EnvironmentSettings;
   /** Directory holding one esbuild bundle per Lambda (`<dir>/<function>/index.js`). */
   readonly bundlesDir: string;
-}
-
-/** The stack name of an environment, also the directory under `cdktf.out/stacks/`. */
-export function stackName(environment: string): string {
-  return `ssm-agent-ops-${environment}`;
 }
 
 /** Everything ssm-agent-ops deploys into one environment (one AWS account and region). */
@@ -38,10 +34,10 @@ export class SsmAgentOpsStack extends TerraformStack {
 
   constructor(scope: Construct, props: SsmAgentOpsStackProps) {
     const { settings } = props;
-    const name = stackName(settings.name);
-    super(scope, name);
+    const names = environmentNames(settings.name);
+    super(scope, names.stackName);
 
-    this.location = { partition: partitionOf(settings.region), region: settings.region, accountId: settings.accountId };
+    this.location = awsLocation(settings.region, settings.accountId);
 
     new AwsProvider(this, 'aws', {
       region: settings.region,
@@ -67,7 +63,7 @@ export class SsmAgentOpsStack extends TerraformStack {
       topicName: settings.alerts.topicName,
       emails: settings.alerts.emails,
       location: this.location,
-      resourceNamePrefix: name,
+      resourceNamePrefix: names.resourcePrefix,
     });
     this.accountDisplayName = new AccountDisplayName(this, 'account-display-name', {
       settings: settings.accountDisplayName,
@@ -75,22 +71,21 @@ export class SsmAgentOpsStack extends TerraformStack {
     });
 
     this.selfMonitoring = new SelfMonitoring(this, 'self-monitoring', {
-      resourceNamePrefix: name,
+      resourceNamePrefix: names.resourcePrefix,
       topicArn: this.alertTopic.topic.arn,
       language: settings.alerts.language,
       runbookBaseUrl: settings.alerts.runbookBaseUrl,
     });
 
-    const agentAlarmPrefix = `${name}-agent-`;
     this.notifier = new Notifier(this, 'notifier', {
-      resourceNamePrefix: name,
+      functionName: names.functionNames.notifier,
+      resourceNamePrefix: names.resourcePrefix,
       location: this.location,
       bundleDir: join(props.bundlesDir, 'notifier'),
       packaging: settings.lambdaPackaging,
       logRetentionDays: settings.logRetentionDays,
-      topicArn: this.alertTopic.topic.arn,
-      topicKeyArn: this.alertTopic.key.arn,
-      displayNameParameter: { name: this.accountDisplayName.parameterName, arn: this.accountDisplayName.parameterArn },
+      alertTopic: this.alertTopic,
+      accountDisplayName: this.accountDisplayName,
       mail: {
         language: settings.alerts.language,
         timeZone: settings.alerts.timeZone,
@@ -98,25 +93,26 @@ export class SsmAgentOpsStack extends TerraformStack {
         environmentName: settings.name,
       },
       watchedStatuses: settings.failureAlerts.statuses,
-      agentAlarmPrefix,
+      agentAlarmPrefix: names.agentAlarmPrefix,
       selfMonitoring: this.selfMonitoring,
     });
     this.failureAlerts = new FailureAlerts(this, 'failure-alerts', {
-      resourceNamePrefix: name,
+      ruleNames: names.ruleNames,
       documents: [...new Set([...this.agentUpdates.documents, ...settings.failureAlerts.extraDocuments])],
       statuses: settings.failureAlerts.statuses,
       notifier: this.notifier,
     });
 
-    const metricNamespace = `SSMAgentOps/${settings.name}`;
     this.agentHealthMonitor = new AgentHealthMonitor(this, 'agent-health-monitor', {
-      resourceNamePrefix: name,
+      functionName: names.functionNames.agentMonitor,
+      scheduleRuleName: names.ruleNames.agentMonitorSchedule,
+      alarmStateRuleName: names.ruleNames.agentAlarmState,
       location: this.location,
       bundleDir: join(props.bundlesDir, 'agent-monitor'),
       packaging: settings.lambdaPackaging,
       logRetentionDays: settings.logRetentionDays,
-      metricNamespace,
-      alarmNamePrefix: agentAlarmPrefix,
+      metricNamespace: names.metricNamespace,
+      alarmNamePrefix: names.agentAlarmPrefix,
       scopeTag:
         settings.agentMonitor.scope === 'update-targets'
           ? { key: settings.updateTargets.tagKey, values: settings.updateTargets.tagValues }
@@ -126,13 +122,13 @@ export class SsmAgentOpsStack extends TerraformStack {
     });
 
     this.dashboard = new Dashboard(this, 'dashboard', {
-      name,
+      name: names.stackName,
       region: settings.region,
-      metricNamespace,
+      metricNamespace: names.metricNamespace,
       failureRuleNames: [this.failureAlerts.commandRule.name, this.failureAlerts.associationRule.name],
       topicName: this.alertTopic.topic.name,
       deadLetterQueueName: this.notifier.deadLetterQueue.name,
-      functionNames: [this.notifier.function.function.functionName, this.agentHealthMonitor.function.function.functionName],
+      functionNames: [this.notifier.function.functionName, this.agentHealthMonitor.function.functionName],
     });
   }
 }

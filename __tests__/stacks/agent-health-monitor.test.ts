@@ -1,3 +1,4 @@
+import { agentMonitorEnvironment } from '../../contract/agent-monitor-environment';
 import { matchesEventPattern } from '../helpers/event-pattern';
 import { agentAlarmEvent } from '../../fixtures/events';
 import { exampleSettings, onlyResource, resourcesOf, statementsOf, synthStack } from '../helpers/synth';
@@ -18,14 +19,17 @@ describe('agent health monitor', () => {
   });
 
   it('watches every managed node by default, and only the update targets when scoped', () => {
-    expect(monitor.environment.variables).toEqual({
-      METRIC_NAMESPACE: 'SSMAgentOps/prod',
-      ALARM_NAME_PREFIX: 'ssm-agent-ops-prod-agent-',
-      POWERTOOLS_SERVICE_NAME: 'agent-monitor',
+    // Read back as the handler reads it: what the stack sets is what the function understands.
+    expect(agentMonitorEnvironment.decode(monitor.environment.variables)).toEqual({
+      namespace: 'SSMAgentOps/prod',
+      alarmNamePrefix: 'ssm-agent-ops-prod-agent-',
     });
+    expect(Object.keys(monitor.environment.variables).sort()).toEqual(
+      agentMonitorEnvironment.variableNames.filter((name) => name in monitor.environment.variables).sort(),
+    );
     const scoped = synthStack(exampleSettings('prod', { agentMonitor: { scope: 'update-targets' } }));
     const scopedMonitor = resourcesOf(scoped, 'aws_lambda_function').find((fn) => fn.function_name.endsWith('agent-monitor'));
-    expect(scopedMonitor.environment.variables).toMatchObject({ SCOPE_TAG_KEY: 'ope-type', SCOPE_TAG_VALUES: 'auto' });
+    expect(agentMonitorEnvironment.decode(scopedMonitor.environment.variables).scopeTag).toEqual({ key: 'ope-type', values: ['auto'] });
   });
 
   it('may publish only to its namespace and write only its own alarms', () => {

@@ -1,3 +1,4 @@
+import { notifierEnvironment } from '../../contract/notifier-environment';
 import { matchesEventPattern } from '../helpers/event-pattern';
 import {
   associationStatusChange,
@@ -99,17 +100,31 @@ describe('notifier', () => {
 
   it('is told where to mail, in which language and time zone, and which statuses it handles', () => {
     expect(fn.function_name).toBe('ssm-agent-ops-prod-notifier');
-    expect(fn.environment.variables).toEqual({
-      ALERT_TOPIC_ARN: expect.stringMatching(/^\$\{aws_sns_topic\.\S+\.arn\}$/),
-      ACCOUNT_DISPLAY_NAME_PARAMETER: '/ssm-agent-ops/prod/account-display-name',
-      IDEMPOTENCY_TABLE: expect.stringMatching(/^\$\{aws_dynamodb_table\.\S+\.name\}$/),
-      WATCHED_STATUSES: 'Failed,TimedOut',
-      AGENT_ALARM_PREFIX: 'ssm-agent-ops-prod-agent-',
-      MAIL_LANGUAGE: 'ja',
-      MAIL_TIME_ZONE: 'Asia/Tokyo',
-      ENVIRONMENT_NAME: 'prod',
-      POWERTOOLS_SERVICE_NAME: 'notifier',
+    // References resolve at apply time; stand in what AWS gives them, then read the variables back as
+    // the handler does: what the stack sets is what the function understands.
+    const standIns: Record<string, string> = {
+      'aws_sns_topic.arn': 'arn:aws:sns:ap-northeast-1:333333333333:OPE',
+      'aws_dynamodb_table.name': 'ssm-agent-ops-prod-notifier-idempotency',
+    };
+    const applied = Object.fromEntries(
+      Object.entries(fn.environment.variables as Record<string, string>).map(([name, value]) => {
+        const reference = /^\$\{(\w+)\.[^.]+\.(\w+)\}$/.exec(value);
+        const standIn = reference && standIns[`${reference[1]}.${reference[2]}`];
+        if (reference && !standIn) throw new Error(`${name} refers to ${value}, which the notifier is not meant to read`);
+        return [name, standIn ?? value];
+      }),
+    );
+    expect(notifierEnvironment.decode(applied)).toEqual({
+      topicArn: 'arn:aws:sns:ap-northeast-1:333333333333:OPE',
+      displayNameParameter: '/ssm-agent-ops/prod/account-display-name',
+      idempotencyTable: 'ssm-agent-ops-prod-notifier-idempotency',
+      watchedStatuses: ['Failed', 'TimedOut'],
+      agentAlarmPrefix: 'ssm-agent-ops-prod-agent-',
+      language: 'ja',
+      timeZone: 'Asia/Tokyo',
+      environmentName: 'prod',
     });
+    expect(Object.keys(applied).every((name) => notifierEnvironment.variableNames.includes(name))).toBe(true);
   });
 
   it('retries failed invocations twice, then dead-letters them', () => {

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { unzipSync } from 'fflate';
-import { TerraformStack, Testing } from 'cdktf';
+import { TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { LambdaPackaging } from '../../config/schema';
 import { zipDirectory } from '../../stacks/deterministic-zip';
@@ -27,9 +27,9 @@ function stackWithFunction(packaging: LambdaPackaging, bundleDir = FIXTURE_BUNDL
     bundleDir,
     packaging,
     logRetentionDays: 30,
-    policyStatements: [callerStatement],
-    environment: { ALERT_TOPIC_ARN: 'arn:aws:sns:ap-northeast-1:111111111111:OPE' },
+    environment: { ECHO_PREFIX: 'echo: ' },
   });
+  packaged.addToRolePolicy(callerStatement);
   return { stack, packaged };
 }
 
@@ -49,7 +49,7 @@ describe('PackagedFunction', () => {
         runtime: 'nodejs22.x',
         handler: 'index.handler',
         architectures: ['arm64'],
-        environment: { variables: { ALERT_TOPIC_ARN: 'arn:aws:sns:ap-northeast-1:111111111111:OPE' } },
+        environment: { variables: { ECHO_PREFIX: 'echo: ' } },
         logging_config: { log_format: 'JSON', log_group: expect.stringMatching(/^\$\{aws_cloudwatch_log_group\.\S+\.name\}$/) },
       }),
     );
@@ -75,6 +75,24 @@ describe('PackagedFunction', () => {
       },
       callerStatement,
     ]);
+  });
+
+  it('renders statements added after construction into its one policy, and refuses a statement name twice', () => {
+    const { stack, packaged } = stackWithFunction('asset');
+    const later = { Sid: 'ReadLater', Effect: 'Allow' as const, Action: 'ssm:GetParameter', Resource: 'arn:aws:ssm:ap-northeast-1:111111111111:parameter/x' };
+    packaged.addToRolePolicy(later);
+    const synthesized = JSON.parse(Testing.synth(stack));
+    expect(statementsOf(only(synthesized, 'aws_iam_role_policy').policy).map((statement) => statement.Sid)).toEqual(['WriteOwnLogs', 'PublishAlerts', 'ReadLater']);
+    expect(() => packaged.addToRolePolicy(later)).toThrow('fixture/echo already has a policy statement ReadLater');
+  });
+
+  it('exposes its name and ARN for others to refer to', () => {
+    const { stack, packaged } = stackWithFunction('asset');
+    new TerraformOutput(stack, 'name', { value: packaged.functionName });
+    new TerraformOutput(stack, 'arn', { value: packaged.functionArn });
+    const { output } = JSON.parse(Testing.synth(stack));
+    expect(output.name.value).toMatch(/^\$\{aws_lambda_function\.echo_function_\S+\.function_name\}$/);
+    expect(output.arn.value).toMatch(/^\$\{aws_lambda_function\.echo_function_\S+\.arn\}$/);
   });
 
   describe('asset mode', () => {

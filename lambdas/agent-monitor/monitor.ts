@@ -53,6 +53,7 @@ export function createMonitor(dependencies: MonitorDependencies) {
   const now = dependencies.now ?? (() => new Date());
 
   return async function handler(_event: unknown, context: Context): Promise<MonitorRunSummary> {
+    logger.addContext(context);
     const at = now();
     const [nodes, alarms] = await Promise.all([readFleet(), readAlarms()]);
     const plan = planRun(nodes, alarms, settings, at);

@@ -1,16 +1,12 @@
 import type { MetricAlarm, MetricDatum, PutMetricAlarmInput } from '@aws-sdk/client-cloudwatch';
-
-/** Ping statuses AWS reports; `Inactive` is deprecated but still seen. */
-export const KNOWN_PING_STATUSES = ['Online', 'ConnectionLost', 'Inactive'] as const;
-/** Fleet counts are published under these values; any status AWS adds later counts as `Other`. */
-export const FLEET_PING_STATUSES = [...KNOWN_PING_STATUSES, 'Other'] as const;
-
-/** Per-node metric: 1 while the node's agent is not online, 0 when it is. */
-export const CONNECTION_LOST_METRIC = 'AgentConnectionLost';
-/** Fleet metric: how many nodes in scope have each ping status. */
-export const MANAGED_NODES_METRIC = 'ManagedNodes';
-/** Heartbeat: 1 for every run that read the whole fleet and published. */
-export const MONITOR_RUNS_METRIC = 'MonitorRuns';
+import {
+  CONNECTION_LOST_METRIC,
+  INSTANCE_ID_DIMENSION,
+  MANAGED_NODES_METRIC,
+  MONITOR_RUNS_METRIC,
+  PING_STATUS_DIMENSION,
+} from '../../contract/agent-metrics';
+import { FLEET_PING_STATUSES, KNOWN_PING_STATUSES, type FleetPingStatus } from '../../contract/ping-statuses';
 
 /** CloudWatch accepts at most this many values in one PutMetricData call. */
 export const MAX_DATA_PER_PUT = 1000;
@@ -33,7 +29,7 @@ export interface MonitorPlan {
   metricBatches: MetricDatum[][];
   /** Nodes whose ping status is not one AWS documents. */
   unknownStatuses: ManagedNode[];
-  fleet: Record<(typeof FLEET_PING_STATUSES)[number], number>;
+  fleet: Record<FleetPingStatus, number>;
 }
 
 export interface PlanSettings {
@@ -53,7 +49,7 @@ export function alarmFor(instanceId: string, settings: PlanSettings): PutMetricA
     AlarmDescription: `SSM Agent of ${instanceId} is not online (ssm-agent-ops)`,
     Namespace: settings.namespace,
     MetricName: CONNECTION_LOST_METRIC,
-    Dimensions: [{ Name: 'InstanceId', Value: instanceId }],
+    Dimensions: [{ Name: INSTANCE_ID_DIMENSION, Value: instanceId }],
     Statistic: 'Maximum',
     Period: 60,
     EvaluationPeriods: 1,
@@ -94,7 +90,7 @@ export function planRun(nodes: readonly ManagedNode[], existing: readonly Metric
     if (!online || current?.StateValue !== 'OK') {
       data.push({
         MetricName: CONNECTION_LOST_METRIC,
-        Dimensions: [{ Name: 'InstanceId', Value: node.instanceId }],
+        Dimensions: [{ Name: INSTANCE_ID_DIMENSION, Value: node.instanceId }],
         Value: online ? 0 : 1,
         Unit: 'Count',
         Timestamp: at,
@@ -103,7 +99,7 @@ export function planRun(nodes: readonly ManagedNode[], existing: readonly Metric
   }
 
   for (const status of FLEET_PING_STATUSES) {
-    data.push({ MetricName: MANAGED_NODES_METRIC, Dimensions: [{ Name: 'PingStatus', Value: status }], Value: fleet[status], Unit: 'Count', Timestamp: at });
+    data.push({ MetricName: MANAGED_NODES_METRIC, Dimensions: [{ Name: PING_STATUS_DIMENSION, Value: status }], Value: fleet[status], Unit: 'Count', Timestamp: at });
   }
   // Last, so that the heartbeat is only published with the final batch of a run.
   data.push({ MetricName: MONITOR_RUNS_METRIC, Value: 1, Unit: 'Count', Timestamp: at });

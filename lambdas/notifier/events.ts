@@ -1,6 +1,13 @@
 // zod/mini keeps the bundle small: the classic API costs hundreds of KB in every cold start.
 import * as z from 'zod/mini';
-import { ALARM_STATE_CHANGE_DETAIL_TYPE, COMMAND_INVOCATION_DETAIL_TYPE, INSTANCE_ASSOCIATION_DETAIL_TYPE } from '../shared/aws-names';
+import { INSTANCE_ID_DIMENSION } from '../../contract/agent-metrics';
+import {
+  ALARM_STATE_CHANGE_DETAIL_TYPE,
+  CLOUDWATCH_EVENT_SOURCE,
+  COMMAND_INVOCATION_DETAIL_TYPE,
+  INSTANCE_ASSOCIATION_DETAIL_TYPE,
+  SSM_EVENT_SOURCE,
+} from '../../contract/events';
 
 const INSTANCE_ID = /^(i|mi)-[0-9a-f]{8,17}$/;
 const instanceId = z.string().check(z.regex(INSTANCE_ID, 'an EC2 instance or managed node ID'));
@@ -21,7 +28,7 @@ const envelope = {
 // Only the fields the mails use are required; AWS may add fields at any time.
 const commandInvocationEvent = z.object({
   ...envelope,
-  source: z.literal('aws.ssm'),
+  source: z.literal(SSM_EVENT_SOURCE),
   'detail-type': z.literal(COMMAND_INVOCATION_DETAIL_TYPE),
   detail: z.object({
     'command-id': nonEmptyString,
@@ -35,7 +42,7 @@ const commandInvocationEvent = z.object({
 
 const instanceAssociationEvent = z.object({
   ...envelope,
-  source: z.literal('aws.ssm'),
+  source: z.literal(SSM_EVENT_SOURCE),
   'detail-type': z.literal(INSTANCE_ASSOCIATION_DETAIL_TYPE),
   detail: z.object({
     'association-id': nonEmptyString,
@@ -55,7 +62,7 @@ const alarmState = z.object({ value: nonEmptyString, timestamp: alarmTimestamp, 
 
 const alarmStateChangeEvent = z.object({
   ...envelope,
-  source: z.literal('aws.cloudwatch'),
+  source: z.literal(CLOUDWATCH_EVENT_SOURCE),
   'detail-type': z.literal(ALARM_STATE_CHANGE_DETAIL_TYPE),
   detail: z.object({
     alarmName: nonEmptyString,
@@ -162,7 +169,7 @@ export function parseNotifierEvent(raw: unknown, expectations: EventExpectations
       return reject(`detail.alarmName "${alarmName}" is not an agent alarm of this product (${expectations.agentAlarmPrefix}<instance ID>)`);
     }
     if (state.value !== 'ALARM' && state.value !== 'OK') return reject(`detail.state.value "${state.value}" is neither ALARM nor OK`);
-    const instance = configuration?.metrics?.[0]?.metricStat?.metric.dimensions?.InstanceId ?? alarmName.slice(expectations.agentAlarmPrefix.length);
+    const instance = configuration?.metrics?.[0]?.metricStat?.metric.dimensions?.[INSTANCE_ID_DIMENSION] ?? alarmName.slice(expectations.agentAlarmPrefix.length);
     if (!INSTANCE_ID.test(instance)) return reject(`the alarm names no instance ID (found "${instance}")`);
     return {
       kind: 'agent-alarm',

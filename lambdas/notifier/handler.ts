@@ -4,12 +4,12 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import { notifierEnvironment } from '../../contract/notifier-environment';
 import { accountDisplayNameReader } from '../shared/display-name';
 import { sdkClientConfig } from '../shared/sdk';
 import { createNotifier } from './notifier';
-import { readNotifierEnvironment } from './settings';
 
-const environment = readNotifierEnvironment(process.env);
+const settings = notifierEnvironment.decode(process.env);
 const ssm = new SSMClient(sdkClientConfig);
 
 /** Turns failure events (and, through EventBridge, agent alarms) into one mail each on the alert topic. */
@@ -18,9 +18,9 @@ export const handler = createNotifier({
   ec2: new EC2Client(sdkClientConfig),
   sns: new SNSClient(sdkClientConfig),
   persistenceStore: new DynamoDBPersistenceLayer({
-    tableName: environment.idempotencyTable,
+    tableName: settings.idempotencyTable,
     awsSdkV3Client: new DynamoDBClient(sdkClientConfig),
   }),
-  accountDisplayName: accountDisplayNameReader(new SSMProvider({ awsSdkV3Client: ssm }), environment.displayNameParameter),
-  settings: environment,
+  accountDisplayName: accountDisplayNameReader(new SSMProvider({ awsSdkV3Client: ssm }), settings.displayNameParameter),
+  settings,
 });

@@ -1,6 +1,7 @@
-import type { Language } from '../shared/language';
-import { runbookLocation, type RunbookId } from '../shared/runbooks';
+import type { Language } from '../../contract/languages';
+import { runbookLocation, type RunbookId } from '../../contract/runbooks';
 import { singleLine, truncateEnd, truncateUtf8, withoutControlCharacters } from '../shared/text';
+import { MAIL_CATALOGUE } from './catalogue';
 
 /** One e-mail as SNS publishes it. */
 export interface Mail {
@@ -38,16 +39,10 @@ export function composeSubject(before: string, name: string, after: string): str
 
 /** Joins sections into the body, ending with the runbook and the sender, within SNS's size limit. */
 export function composeBody(sections: readonly (string | undefined)[], runbook: RunbookId, settings: MailSettings): string {
-  const { language } = settings;
-  const location = runbookLocation(runbook, language, settings.runbookBaseUrl);
-  const runbookLines = [
-    language === 'ja' ? `■ 対応手順: ${location.title}` : `■ What to do: ${location.title}`,
-    location.url ?? (language === 'ja' ? `リポジトリの ${location.path} を参照してください。` : `See ${location.path} in the repository.`),
-  ];
-  const footer =
-    language === 'ja'
-      ? `-- \nこのメールは ssm-agent-ops (環境: ${settings.environmentName}) が自動送信しました。`
-      : `-- \nSent automatically by ssm-agent-ops (environment: ${settings.environmentName}).`;
+  const words = MAIL_CATALOGUE[settings.language];
+  const location = runbookLocation(runbook, settings.language, settings.runbookBaseUrl);
+  const runbookLines = [words.runbook(location.title), location.url ?? words.runbookInRepository(location.path)];
+  const footer = words.footer(settings.environmentName);
   const body = [...sections.filter((section): section is string => section !== undefined), runbookLines.join('\n'), footer].join('\n\n');
   return truncateUtf8(body, MAX_BODY_BYTES);
 }

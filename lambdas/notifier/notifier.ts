@@ -6,7 +6,7 @@ import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import { PACKAGE_DOCUMENT } from '../shared/aws-names';
+import { PACKAGE_DOCUMENT } from '../../contract/ssm-documents';
 import { logger } from '../shared/powertools';
 import { renderAgentAlarmMail } from './agent-alarm-mail';
 import { parseNotifierEvent, type AgentAlarmEvent, type EventExpectations, type NotifierEvent } from './events';
@@ -78,6 +78,7 @@ export function createNotifier(dependencies: NotifierDependencies) {
   }
 
   return async function handler(event: unknown, context: Context): Promise<void> {
+    logger.addContext(context);
     idempotencyConfig.registerLambdaContext(context);
     const parsed = parseNotifierEvent(event, settings);
 

@@ -1,5 +1,6 @@
 import { truncateEnd } from '../shared/text';
 import { formatTimestamp } from '../shared/time';
+import { MAIL_CATALOGUE } from './catalogue';
 import type { RejectedEvent } from './events';
 import { accountLabel, composeBody, composeSubject, fieldLines, type Mail, type MailSettings } from './mail';
 
@@ -22,38 +23,20 @@ export interface RejectedEventReport {
  */
 export function renderRejectedEventMail(report: RejectedEventReport, settings: MailSettings): Mail {
   const { language } = settings;
-  const ja = language === 'ja';
-  const name = report.accountDisplayName ?? report.accountId;
-  const subject = ja
-    ? composeSubject('【ssm-agent-ops 要確認】', name, ': 処理できないイベントを受信しました')
-    : composeSubject('[ssm-agent-ops check] ', name, ': an event could not be handled');
+  const words = MAIL_CATALOGUE[language];
+  const { fields, headings, rejected } = words;
+  const [before, after] = rejected.subject;
+  const subject = composeSubject(before, report.accountDisplayName ?? report.accountId, after);
 
-  const intro = ja
-    ? '通知 Lambda が、障害通知に変換できないイベントを受信しました。このイベントについての障害通知は送信されていません。再試行しても結果は変わらないため、再試行せずにこのメールでお知らせします。'
-    : 'The notifier received an event it cannot turn into an alert, so no alert was sent for it. Retrying cannot change that, so it is reported here once instead of being retried.';
-  const account = accountLabel(report.accountId, report.accountDisplayName);
-  const details = fieldLines(
-    ja
-      ? [
-          ['アカウント', account],
-          ['リージョン', report.rejected.region],
-          ['受信日時', formatTimestamp(report.receivedAt, settings.timeZone, language)],
-          ['イベント ID', report.rejected.eventId],
-          ['detail-type', report.rejected.detailType],
-        ]
-      : [
-          ['Account', account],
-          ['Region', report.rejected.region],
-          ['Received', formatTimestamp(report.receivedAt, settings.timeZone, language)],
-          ['Event ID', report.rejected.eventId],
-          ['detail-type', report.rejected.detailType],
-        ],
-  );
-  const problems = `${ja ? '■ 問題点' : '■ Problems'}\n${report.rejected.problems.map((problem) => `- ${problem}`).join('\n')}`;
-  const excerpt = `${ja ? '■ 受信したイベント' : '■ The event as received'}\n${truncateEnd(
-    JSON.stringify(report.rawEvent, null, 2) ?? String(report.rawEvent),
-    MAX_EVENT_EXCERPT_LENGTH,
-    ja ? '\n…(以下省略)' : '\n…(cut)',
-  )}`;
-  return { subject, body: composeBody([intro, details, problems, excerpt], 'notifier-or-monitor-failure', settings) };
+  const details = fieldLines([
+    [fields.account, accountLabel(report.accountId, report.accountDisplayName)],
+    [fields.region, report.rejected.region],
+    [fields.receivedAt, formatTimestamp(report.receivedAt, settings.timeZone, language)],
+    [fields.eventId, report.rejected.eventId],
+    [fields.detailType, report.rejected.detailType],
+  ]);
+  const problems = `${headings.problems}\n${report.rejected.problems.map((problem) => `- ${problem}`).join('\n')}`;
+  const eventText = JSON.stringify(report.rawEvent, null, 2) ?? String(report.rawEvent);
+  const excerpt = `${headings.eventAsReceived}\n${truncateEnd(eventText, MAX_EVENT_EXCERPT_LENGTH, rejected.excerptCut)}`;
+  return { subject, body: composeBody([rejected.intro, details, problems, excerpt], 'notifier-or-monitor-failure', settings) };
 }

@@ -1,21 +1,26 @@
-/** Console host of the partition a region belongs to. */
-function consoleHost(region: string): string {
-  if (region.startsWith('cn-')) return 'console.amazonaws.cn';
-  if (region.startsWith('us-gov-')) return 'console.amazonaws-us-gov.com';
-  return `${region}.console.aws.amazon.com`;
+import { regionFacts } from '../../contract/aws-partitions';
+
+/**
+ * Links to the AWS console, in the region the link is about. Each is undefined for a region whose
+ * console the product does not know (an isolated partition has no public one): no link rather than a
+ * wrong one.
+ */
+function consoleUrl(region: string, path: string): string | undefined {
+  const host = regionFacts(region).consoleHost;
+  return host ? `https://${host}/systems-manager/${path}?region=${region}` : undefined;
 }
 
 /** Systems Manager console page of one command's result on one instance, in the command's region. */
-export function commandInvocationUrl(region: string, commandId: string, instanceId: string): string {
-  return `https://${consoleHost(region)}/systems-manager/run-command/${encodeURIComponent(commandId)}/${encodeURIComponent(instanceId)}?region=${region}`;
+export function commandInvocationUrl(region: string, commandId: string, instanceId: string): string | undefined {
+  return consoleUrl(region, `run-command/${encodeURIComponent(commandId)}/${encodeURIComponent(instanceId)}`);
 }
 
 /** Systems Manager console page of one State Manager association, in its region. */
-export function associationUrl(region: string, associationId: string): string {
-  return `https://${consoleHost(region)}/systems-manager/state-manager/${encodeURIComponent(associationId)}/description?region=${region}`;
+export function associationUrl(region: string, associationId: string): string | undefined {
+  return consoleUrl(region, `state-manager/${encodeURIComponent(associationId)}/description`);
 }
 
 /** Fleet Manager page of one managed node, in its region. */
-export function managedNodeUrl(region: string, instanceId: string): string {
-  return `https://${consoleHost(region)}/systems-manager/fleet-manager/managed-nodes/${encodeURIComponent(instanceId)}/general?region=${region}`;
+export function managedNodeUrl(region: string, instanceId: string): string | undefined {
+  return consoleUrl(region, `fleet-manager/managed-nodes/${encodeURIComponent(instanceId)}/general`);
 }

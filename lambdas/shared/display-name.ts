@@ -6,13 +6,14 @@ import { errorName } from './sdk';
 const DISPLAY_NAME_MAX_AGE_SECONDS = 300;
 
 /**
- * Reads the account display name from its SSM parameter, cached across invocations. When it cannot be
+ * Reads the account display name from its SSM parameter, cached across invocations. The parameter may
+ * be a SecureString, so it is read with decryption (a String parameter ignores it). When it cannot be
  * read (missing, denied, throttled) mails still go out, showing the account ID instead.
  */
 export function accountDisplayNameReader(provider: SSMProvider, parameterName: string): () => Promise<string | undefined> {
   return async () => {
     try {
-      const value = await provider.get(parameterName, { maxAge: DISPLAY_NAME_MAX_AGE_SECONDS });
+      const value = await provider.get(parameterName, { maxAge: DISPLAY_NAME_MAX_AGE_SECONDS, decrypt: true });
       return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
     } catch (error) {
       logger.warn('Could not read the account display name; mails show the account ID', {

@@ -1,4 +1,4 @@
-import type { Language } from './language';
+import type { Language } from '../../contract/languages';
 
 const ZONE_LABELS: Record<string, string> = { 'Asia/Tokyo': 'JST', UTC: 'UTC', 'Etc/UTC': 'UTC' };
 

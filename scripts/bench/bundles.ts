@@ -1,23 +1,35 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { agentMonitorEnvironment } from '../../contract/agent-monitor-environment';
+import { environmentNames } from '../../contract/names';
+import { notifierEnvironment } from '../../contract/notifier-environment';
 import { lambdaNames, DIST_DIR } from '../build';
 import { measureNode, median } from './measure';
 
-/** Settings every function reads at cold start, with stand-in values. */
-const STAND_IN_ENVIRONMENT = {
-  AWS_REGION: 'ap-northeast-1',
-  ALERT_TOPIC_ARN: 'arn:aws:sns:ap-northeast-1:123456789012:OPE',
-  ACCOUNT_DISPLAY_NAME_PARAMETER: '/ssm-agent-ops/bench/account-display-name',
-  IDEMPOTENCY_TABLE: 'ssm-agent-ops-bench-notifier-idempotency',
-  WATCHED_STATUSES: 'Failed,TimedOut',
-  AGENT_ALARM_PREFIX: 'ssm-agent-ops-bench-agent-',
-  MAIL_LANGUAGE: 'ja',
-  MAIL_TIME_ZONE: 'Asia/Tokyo',
-  ENVIRONMENT_NAME: 'bench',
-  METRIC_NAMESPACE: 'SSMAgentOps/bench',
-  ALARM_NAME_PREFIX: 'ssm-agent-ops-bench-agent-',
+const BENCH = environmentNames('bench');
+
+/** What each function reads at cold start, with stand-in values, encoded as its construct encodes it. */
+const STAND_IN_ENVIRONMENTS: Record<string, Record<string, string>> = {
+  notifier: notifierEnvironment.encode({
+    topicArn: 'arn:aws:sns:ap-northeast-1:123456789012:OPE',
+    displayNameParameter: '/ssm-agent-ops/bench/account-display-name',
+    idempotencyTable: `${BENCH.resourcePrefix}-notifier-idempotency`,
+    watchedStatuses: ['Failed', 'TimedOut'],
+    agentAlarmPrefix: BENCH.agentAlarmPrefix,
+    language: 'ja',
+    timeZone: 'Asia/Tokyo',
+    environmentName: 'bench',
+    runbookBaseUrl: undefined,
+  }),
+  'agent-monitor': agentMonitorEnvironment.encode({ namespace: BENCH.metricNamespace, alarmNamePrefix: BENCH.agentAlarmPrefix, scopeTag: undefined }),
 };
+
+function standInEnvironment(name: string): Record<string, string> {
+  const environment = STAND_IN_ENVIRONMENTS[name];
+  if (!environment) throw new Error(`No stand-in environment for the ${name} bundle; add one to STAND_IN_ENVIRONMENTS`);
+  return { AWS_REGION: 'ap-northeast-1', ...environment };
+}
 
 export interface BundleFigures {
   name: string;
@@ -32,7 +44,7 @@ export function benchBundles(runs = 5): BundleFigures[] {
     const bundle = join(DIST_DIR, name, 'index.js');
     const bytes = readFileSync(bundle);
     const script = `const t=process.hrtime.bigint();require(${JSON.stringify(bundle)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
-    const times = Array.from({ length: runs }, () => measureNode(['-e', script], STAND_IN_ENVIRONMENT).stdout).map(Number);
+    const times = Array.from({ length: runs }, () => measureNode(['-e', script], standInEnvironment(name)).stdout).map(Number);
     return { name, bytes: bytes.length, gzipBytes: gzipSync(bytes).length, coldRequireMs: median(times) };
   });
 }

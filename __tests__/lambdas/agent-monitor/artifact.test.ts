@@ -1,3 +1,4 @@
+import { agentMonitorEnvironment } from '../../../contract/agent-monitor-environment';
 import { scheduledEvent } from '../../../fixtures/events';
 import { FakeAws } from '../../helpers/fake-aws';
 import { invokePackaged, packagedFunction } from '../../helpers/packaged-lambda';
@@ -10,7 +11,7 @@ describe('the packaged agent monitor', () => {
 
   it('is deployed with the handler and settings the stack gives it', () => {
     expect(monitor.handler).toBe('index.handler');
-    expect(monitor.environment).toMatchObject({ METRIC_NAMESPACE: 'SSMAgentOps/prod', ALARM_NAME_PREFIX: 'ssm-agent-ops-prod-agent-' });
+    expect(agentMonitorEnvironment.decode(monitor.environment)).toMatchObject({ namespace: 'SSMAgentOps/prod', alarmNamePrefix: 'ssm-agent-ops-prod-agent-' });
   });
 
   it('survives throttled pages through the SDK retries and still reads every node', async () => {

@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import { agentMonitorEnvironment } from '../../../contract/agent-monitor-environment';
 import { createMonitor } from '../../../lambdas/agent-monitor/monitor';
 import { matchesEventPattern } from '../../helpers/event-pattern';
 import { FLEET } from '../../../fixtures/events';
@@ -8,7 +9,9 @@ import { notifierHarness } from '../notifier/harness';
 
 const prod = synthStack(exampleSettings('prod'));
 const alarmRule = JSON.parse(resourcesOf(prod, 'aws_cloudwatch_event_rule').find((rule) => rule.name === 'ssm-agent-ops-prod-agent-alarm-state').event_pattern);
-const monitorEnvironment = resourcesOf(prod, 'aws_lambda_function').find((fn) => fn.function_name === 'ssm-agent-ops-prod-agent-monitor').environment.variables;
+const monitorSettings = agentMonitorEnvironment.decode(
+  resourcesOf(prod, 'aws_lambda_function').find((fn) => fn.function_name === 'ssm-agent-ops-prod-agent-monitor').environment.variables,
+);
 
 describe('a node that loses its connection and comes back', () => {
   it('gives one ALARM mail and one OK mail in Japanese, through the deployed rule and the notifier', async () => {
@@ -17,7 +20,7 @@ describe('a node that loses its connection and comes back', () => {
     const monitor = createMonitor({
       ssm: aws.ssm,
       cloudwatch: aws.cloudwatch,
-      settings: { namespace: monitorEnvironment.METRIC_NAMESPACE, alarmNamePrefix: monitorEnvironment.ALARM_NAME_PREFIX },
+      settings: monitorSettings,
     });
     const notifier = notifierHarness();
     const minute = async () => {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ACCOUNT_DISPLAY_NAME, COMMAND_INVOCATIONS, INSTANCE_NAMES } from '../../../fixtures/canned-aws';
 import { FLEET, failedPackageAssociation, failedPackageInvocation, failedUpdateInvocation } from '../../../fixtures/events';
+import { notifierEnvironment } from '../../../contract/notifier-environment';
 import { FakeAws } from '../../helpers/fake-aws';
 import { invokePackaged, packagedFunction } from '../../helpers/packaged-lambda';
 
@@ -45,7 +46,7 @@ describe('the packaged notifier', () => {
 
   it('is deployed with the handler and settings the stack gives it', () => {
     expect(notifier.handler).toBe('index.handler');
-    expect(notifier.environment).toMatchObject({ ALERT_TOPIC_ARN: TOPIC_ARN, IDEMPOTENCY_TABLE: TABLE, MAIL_LANGUAGE: 'ja' });
+    expect(notifierEnvironment.decode(notifier.environment)).toMatchObject({ topicArn: TOPIC_ARN, idempotencyTable: TABLE, language: 'ja' });
   });
 
   it('mails each failed run once, whatever is delivered twice, with everything the operator needs', async () => {

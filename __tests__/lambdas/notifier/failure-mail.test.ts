@@ -53,6 +53,22 @@ describe('renderFailureMail', () => {
     expect(mail.body).not.toContain('ap-northeast-1.console');
   });
 
+  it.each([
+    ['cn-north-1', 'https://console.amazonaws.cn/systems-manager/run-command/'],
+    ['us-gov-west-1', 'https://console.amazonaws-us-gov.com/systems-manager/run-command/'],
+  ])("links the console of the region's partition (%s)", (region, link) => {
+    const mail = renderFailureMail({ ...report, source: 'association', associationId: '34fcb7e0-9a14-4984-9989-0e04e3f60bd8', region }, en);
+    expect(mail.body).toContain(`■ Console\nThis command on this instance: ${link}`);
+    expect(mail.body).toContain(`?region=${region}\nAssociation: ${link.replace('run-command', 'state-manager')}`);
+  });
+
+  it('links no console rather than a wrong one for a region without a public console', () => {
+    const mail = renderFailureMail({ ...report, region: 'us-iso-east-1' }, ja);
+    expect(mail.body).toContain('本番アカウント (123456789012) の us-iso-east-1 で');
+    expect(mail.body).not.toContain('https://');
+    expect(mail.body).not.toContain('■ コンソール');
+  });
+
   it('links the runbook when a base URL is configured', () => {
     const mail = renderFailureMail(report, { ...ja, runbookBaseUrl: 'https://git.example.com/ops/ssm-agent-ops/blob/main/' });
     expect(mail.body).toContain('https://git.example.com/ops/ssm-agent-ops/blob/main/help/ssm-agent-update-failure.ja.md');

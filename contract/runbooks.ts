@@ -1,4 +1,4 @@
-import type { Language, Localized } from './language';
+import type { Language, Localized } from './languages';
 
 /** Every operator runbook under `help/`, by id, with its title in each language. */
 export const RUNBOOKS = {

@@ -1,7 +1,6 @@
-/** SSM documents and the package the update associations run; the failure alerts watch the same. */
-export const SSM_AGENT_UPDATE_DOCUMENT = 'AWS-UpdateSSMAgent';
-export const PACKAGE_DOCUMENT = 'AWS-ConfigureAWSPackage';
-export const CLOUDWATCH_AGENT_PACKAGE = 'AmazonCloudWatchAgent';
+/** EventBridge sources of the events the rules match and the notifier parses. */
+export const SSM_EVENT_SOURCE = 'aws.ssm';
+export const CLOUDWATCH_EVENT_SOURCE = 'aws.cloudwatch';
 
 /** EventBridge detail-types of the events that report failed runs. */
 export const COMMAND_INVOCATION_DETAIL_TYPE = 'EC2 Command Invocation Status-change Notification';
@@ -9,3 +8,7 @@ export const INSTANCE_ASSOCIATION_DETAIL_TYPE = 'EC2 State Manager Instance Asso
 
 /** EventBridge detail-type of CloudWatch alarm state changes (the agent alarms' ALARM and OK). */
 export const ALARM_STATE_CHANGE_DETAIL_TYPE = 'CloudWatch Alarm State Change';
+
+/** Statuses of failed runs that EventBridge reports for Run Command and State Manager. */
+export const FAILURE_STATUSES = ['Failed', 'TimedOut', 'Cancelled'] as const;
+export type FailureStatus = (typeof FAILURE_STATUSES)[number];

@@ -1,0 +1,89 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { agentMonitorEnvironment, type AgentMonitorEnvironmentSettings } from '../../contract/agent-monitor-environment';
+import { SERVICE_NAME_VARIABLE } from '../../contract/function-environment';
+import { notifierEnvironment, type NotifierEnvironmentSettings } from '../../contract/notifier-environment';
+
+const ROOT = join(__dirname, '..', '..');
+
+const notifier: NotifierEnvironmentSettings = {
+  topicArn: 'arn:aws:sns:ap-northeast-1:333333333333:OPE',
+  displayNameParameter: '/ssm-agent-ops/prod/account-display-name',
+  idempotencyTable: 'ssm-agent-ops-prod-notifier-idempotency',
+  watchedStatuses: ['Failed', 'TimedOut'],
+  agentAlarmPrefix: 'ssm-agent-ops-prod-agent-',
+  language: 'en',
+  timeZone: 'Asia/Tokyo',
+  environmentName: 'prod',
+  runbookBaseUrl: 'https://git.example.com/ops/ssm-agent-ops/blob/main',
+};
+const monitor: AgentMonitorEnvironmentSettings = {
+  namespace: 'SSMAgentOps/prod',
+  alarmNamePrefix: 'ssm-agent-ops-prod-agent-',
+  scopeTag: { key: 'patch group', values: ['web', 'batch'] },
+};
+
+describe('function environments', () => {
+  it('give the handler back exactly the settings the stack encoded', () => {
+    expect(notifierEnvironment.decode(notifierEnvironment.encode(notifier))).toEqual(notifier);
+    expect(agentMonitorEnvironment.decode(agentMonitorEnvironment.encode(monitor))).toEqual(monitor);
+    const unscoped = { ...monitor, scopeTag: undefined };
+    expect(agentMonitorEnvironment.decode(agentMonitorEnvironment.encode(unscoped))).toEqual({ namespace: monitor.namespace, alarmNamePrefix: monitor.alarmNamePrefix });
+  });
+
+  it('leave optional settings unset rather than empty', () => {
+    const encoded = notifierEnvironment.encode({ ...notifier, runbookBaseUrl: undefined });
+    expect(Object.values(encoded)).not.toContain('');
+    expect(Object.keys(encoded)).toHaveLength(notifierEnvironment.variableNames.length - 1);
+  });
+
+  it('encode Terraform tokens unchanged, since they resolve only at apply time', () => {
+    const token = '${TfToken[TOKEN.42]}';
+    const encoded = notifierEnvironment.encode({ ...notifier, topicArn: token, idempotencyTable: token });
+    expect(Object.values(encoded).filter((value) => value === token)).toHaveLength(2);
+    expect(() => notifierEnvironment.decode(encoded)).toThrow(`${notifierEnvironment.variables.topicArn} = "${token}" is not allowed; allowed: an ARN`);
+  });
+
+  it('name Powertools the service of every log line after the function', () => {
+    expect(notifierEnvironment.encode(notifier)[SERVICE_NAME_VARIABLE]).toBe('notifier');
+    expect(agentMonitorEnvironment.encode(monitor)[SERVICE_NAME_VARIABLE]).toBe('agent-monitor');
+  });
+
+  it('fail the cold start naming every missing or bad variable at once', () => {
+    const names = notifierEnvironment.variables;
+    const variables: Record<string, string | undefined> = { ...notifierEnvironment.encode(notifier), [names.language]: 'fr', [names.runbookBaseUrl]: 'not a url' };
+    delete variables[names.topicArn];
+    let message = '';
+    try {
+      notifierEnvironment.decode(variables);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message.split('\n')).toEqual([
+      "The notifier function's environment is invalid:",
+      `  - ${names.topicArn} is missing`,
+      `  - ${names.language} = "fr" is not allowed; allowed: one of ja, en`,
+      `  - ${names.runbookBaseUrl} = "not a url" is not allowed; allowed: a URL`,
+    ]);
+
+    const scopeVariable = agentMonitorEnvironment.variables.scopeTag;
+    expect(() => agentMonitorEnvironment.decode({ ...agentMonitorEnvironment.encode(monitor), [scopeVariable]: '{"key":"","values":[]}' })).toThrow(
+      `The agent-monitor function's environment is invalid:\n  - ${scopeVariable}.key = "" is not allowed; allowed: non-empty text\n  - ${scopeVariable}.values = [] is not allowed; allowed: at least one tag value`,
+    );
+  });
+
+  it('are each named in exactly one place in the source', () => {
+    const sources = ['main.ts', 'bootstrap.ts', 'README.md', 'DEVELOPERS.md', 'contract', 'config', 'stacks', 'lambdas', 'scripts', '__tests__'].flatMap((entry) => {
+      const path = join(ROOT, entry);
+      if (statSync(path).isFile()) return [path];
+      return readdirSync(path, { recursive: true, encoding: 'utf8' })
+        .map((name) => join(path, name))
+        .filter((file) => /\.(ts|cjs|js|mjs|json|md)$/.test(file) && statSync(file).isFile());
+    });
+    const texts = sources.map((file) => ({ file: relative(ROOT, file), text: readFileSync(file, 'utf8') }));
+    for (const name of new Set([...notifierEnvironment.variableNames, ...agentMonitorEnvironment.variableNames])) {
+      const places = texts.flatMap(({ file, text }) => [...text.matchAll(new RegExp(`\\b${name}\\b`, 'g'))].map(() => file));
+      expect({ name, places }).toEqual({ name, places: [expect.stringMatching(/^contract\//)] });
+    }
+  });
+});

@@ -1,0 +1,25 @@
+import { environmentNames } from '../../contract/names';
+
+describe('environment names', () => {
+  it('derive every name of an environment from its name', () => {
+    expect(environmentNames('prod')).toEqual({
+      stackName: 'ssm-agent-ops-prod',
+      resourcePrefix: 'ssm-agent-ops-prod',
+      agentAlarmPrefix: 'ssm-agent-ops-prod-agent-',
+      metricNamespace: 'SSMAgentOps/prod',
+      functionNames: { notifier: 'ssm-agent-ops-prod-notifier', agentMonitor: 'ssm-agent-ops-prod-agent-monitor' },
+      ruleNames: {
+        failedCommands: 'ssm-agent-ops-prod-failed-commands',
+        failedAssociations: 'ssm-agent-ops-prod-failed-associations',
+        agentAlarmState: 'ssm-agent-ops-prod-agent-alarm-state',
+        agentMonitorSchedule: 'ssm-agent-ops-prod-agent-monitor-schedule',
+      },
+    });
+  });
+
+  it('name every resource, alarm and rule with the resource prefix, which the resource policies admit', () => {
+    const names = environmentNames('stg');
+    const all = [names.agentAlarmPrefix, ...Object.values(names.functionNames), ...Object.values(names.ruleNames)];
+    for (const name of all) expect(name.startsWith(`${names.resourcePrefix}-`)).toBe(true);
+  });
+});

@@ -1,0 +1,45 @@
+/**
+ * Every name an environment gives its stack and its resources, derived from the environment name here
+ * and nowhere else: the stacks create resources under these names, the Lambdas receive the ones they
+ * need through their environment, and the configuration checks can tell environments apart by them.
+ */
+export interface EnvironmentNames {
+  /** The Terraform stack, also its directory under `cdktf.out/stacks/` and the dashboard's name. */
+  readonly stackName: string;
+  /**
+   * Every resource, alarm and rule of the environment is named with this and a dash; the topic, key
+   * and queue policies admit only alarms and rules named so.
+   */
+  readonly resourcePrefix: string;
+  /** Each node's alarm is this prefix followed by the instance ID. */
+  readonly agentAlarmPrefix: string;
+  /** CloudWatch namespace of the agent monitor's metrics. */
+  readonly metricNamespace: string;
+  readonly functionNames: { readonly notifier: string; readonly agentMonitor: string };
+  readonly ruleNames: {
+    readonly failedCommands: string;
+    readonly failedAssociations: string;
+    readonly agentAlarmState: string;
+    readonly agentMonitorSchedule: string;
+  };
+}
+
+/** The names of one environment's stack and resources. */
+export function environmentNames(environment: string): EnvironmentNames {
+  const stackName = `ssm-agent-ops-${environment}`;
+  const resourcePrefix = stackName;
+  const named = (suffix: string) => `${resourcePrefix}-${suffix}`;
+  return {
+    stackName,
+    resourcePrefix,
+    agentAlarmPrefix: named('agent-'),
+    metricNamespace: `SSMAgentOps/${environment}`,
+    functionNames: { notifier: named('notifier'), agentMonitor: named('agent-monitor') },
+    ruleNames: {
+      failedCommands: named('failed-commands'),
+      failedAssociations: named('failed-associations'),
+      agentAlarmState: named('agent-alarm-state'),
+      agentMonitorSchedule: named('agent-monitor-schedule'),
+    },
+  };
+}

@@ -1,0 +1,265 @@
+import type { Localized } from '../../contract/languages';
+import type { FailureStatus } from '../../contract/events';
+
+/**
+ * Every label and sentence of the mails, in Japanese and in English. The renderers choose a language
+ * once and take all their words from here, so the two languages cannot drift apart: a key missing in
+ * one of them does not compile.
+ */
+export interface MailCatalogue {
+  /** Labels of the `label: value` lines. */
+  readonly fields: {
+    readonly account: string;
+    readonly region: string;
+    readonly instance: string;
+    readonly document: string;
+    readonly status: string;
+    readonly occurredAt: string;
+    readonly commandId: string;
+    readonly associationId: string;
+    readonly executionSummary: string;
+    readonly errorCode: string;
+    readonly platform: string;
+    readonly agentVersion: string;
+    readonly lastPing: string;
+    readonly computerName: string;
+    readonly ipAddress: string;
+    readonly detectedAt: string;
+    readonly recoveredAt: string;
+    readonly outage: string;
+    readonly receivedAt: string;
+    readonly eventId: string;
+    readonly detailType: string;
+  };
+  /** Section headings. */
+  readonly headings: {
+    readonly errorOutput: string;
+    readonly console: string;
+    readonly problems: string;
+    readonly eventAsReceived: string;
+  };
+  /** Names of the console pages the mails link to. */
+  readonly consolePages: {
+    readonly commandInvocation: string;
+    readonly association: string;
+    readonly managedNode: string;
+  };
+
+  /** Every mail ends with its runbook and who sent it. */
+  readonly runbook: (title: string) => string;
+  readonly runbookInRepository: (path: string) => string;
+  readonly footer: (environmentName: string) => string;
+
+  readonly failure: {
+    /** Before and after the account name in the subject. */
+    readonly subject: (documentName: string, status: string) => readonly [string, string];
+    readonly summary: (facts: { account: string; region: string; instance: string; purpose: string; outcome: string; via: string; status: string }) => string;
+    /** What the run was for. */
+    readonly purposes: {
+      readonly ssmAgentUpdate: string;
+      readonly cloudWatchAgentUpdate: string;
+      readonly packageConfiguration: (packageName: string) => string;
+      readonly documentRun: (documentName: string) => string;
+    };
+    readonly via: { readonly command: string; readonly association: string };
+    /** The status in the details. */
+    readonly statusValue: (status: string) => string;
+    /** What happened to the run, for the summary. */
+    readonly outcome: (status: string) => string;
+    readonly documentWithPackage: (documentName: string, packageName: string) => string;
+    readonly noOutput: string;
+    readonly failedStep: (stepName: string) => string;
+    readonly outputTruncated: (maxLength: number) => string;
+    readonly outputUnavailable: Record<'denied' | 'not-found' | 'no-command' | 'error', string>;
+  };
+
+  readonly agentAlarm: {
+    readonly subjectPrefix: { readonly lost: string; readonly restored: string };
+    readonly lostSummary: (facts: { account: string; region: string; instance: string; pingStatus: string }) => string;
+    readonly restoredSummary: (facts: { account: string; region: string; instance: string; pingStatus: string }) => string;
+    readonly nodeUnreadable: string;
+    readonly duration: (hours: number, minutes: number) => string;
+  };
+
+  readonly rejected: {
+    readonly subject: readonly [string, string];
+    readonly intro: string;
+    readonly excerptCut: string;
+  };
+}
+
+const STATUS_WORDS: Record<FailureStatus, Localized<{ label: string; outcome: string }>> = {
+  Failed: { ja: { label: '失敗', outcome: '失敗しました' }, en: { label: 'failed', outcome: 'failed' } },
+  TimedOut: { ja: { label: 'タイムアウト', outcome: 'タイムアウトしました' }, en: { label: 'timed out', outcome: 'timed out' } },
+  Cancelled: { ja: { label: 'キャンセル', outcome: 'キャンセルされました' }, en: { label: 'cancelled', outcome: 'was cancelled' } },
+};
+
+function statusWords(status: string): Localized<{ label: string; outcome: string }> | undefined {
+  return Object.hasOwn(STATUS_WORDS, status) ? STATUS_WORDS[status as FailureStatus] : undefined;
+}
+
+/** The Japanese label of a status, with the status AWS reports: 「失敗 (Failed)」. */
+function japaneseStatus(status: string): string {
+  const label = statusWords(status)?.ja.label;
+  return label ? `${label} (${status})` : status;
+}
+
+/** Japanese text sets Latin words off with a space: 「の SSM Agent」, but 「のドキュメント」. */
+function spaceBeforeLatin(text: string): string {
+  return /^[A-Za-z0-9]/.test(text) ? ` ${text}` : text;
+}
+
+const ja: MailCatalogue = {
+  fields: {
+    account: 'アカウント',
+    region: 'リージョン',
+    instance: 'インスタンス',
+    document: 'ドキュメント',
+    status: '状態',
+    occurredAt: '発生日時',
+    commandId: 'コマンド ID',
+    associationId: '関連付け ID',
+    executionSummary: '実行結果の概要',
+    errorCode: 'エラーコード',
+    platform: 'プラットフォーム',
+    agentVersion: 'エージェントのバージョン',
+    lastPing: '最後の応答',
+    computerName: 'コンピューター名',
+    ipAddress: 'IP アドレス',
+    detectedAt: '検知日時',
+    recoveredAt: '回復日時',
+    outage: '接続断の期間',
+    receivedAt: '受信日時',
+    eventId: 'イベント ID',
+    detailType: 'detail-type',
+  },
+  headings: { errorOutput: '■ エラー出力', console: '■ コンソール', problems: '■ 問題点', eventAsReceived: '■ 受信したイベント' },
+  consolePages: { commandInvocation: 'このコマンドの実行結果', association: '関連付け', managedNode: 'フリートマネージャー' },
+
+  runbook: (title) => `■ 対応手順: ${title}`,
+  runbookInRepository: (path) => `リポジトリの ${path} を参照してください。`,
+  footer: (environmentName) => `-- \nこのメールは ssm-agent-ops (環境: ${environmentName}) が自動送信しました。`,
+
+  failure: {
+    subject: (documentName, status) => ['【SSM 失敗通知】', `: ${documentName} ${japaneseStatus(status)}`],
+    summary: ({ account, region, instance, purpose, outcome, via, status }) =>
+      `${account} の ${region} で、インスタンス ${instance} の${spaceBeforeLatin(purpose)}が${outcome} (${via}、状態: ${status})。`,
+    purposes: {
+      ssmAgentUpdate: 'SSM Agent の更新',
+      cloudWatchAgentUpdate: 'CloudWatch Agent の更新',
+      packageConfiguration: (packageName) => `パッケージ ${packageName} の構成`,
+      documentRun: (documentName) => `ドキュメント ${documentName} の実行`,
+    },
+    via: { command: 'Run Command', association: 'State Manager の関連付け' },
+    statusValue: japaneseStatus,
+    outcome: (status) => statusWords(status)?.ja.outcome ?? `状態 ${status} で終了しました`,
+    documentWithPackage: (documentName, packageName) => `${documentName} (パッケージ: ${packageName})`,
+    noOutput: '(出力はありませんでした)',
+    failedStep: (stepName) => ` (失敗したステップ: ${stepName})`,
+    outputTruncated: (maxLength) =>
+      `(長いため末尾 ${maxLength.toLocaleString('ja-JP')} 文字のみ表示しています。全文はコンソールで確認してください。)`,
+    outputUnavailable: {
+      denied: 'エラー出力は取得できませんでした (通知 Lambda に ssm:GetCommandInvocation の権限がありません)。コンソールで確認してください。',
+      'not-found': 'エラー出力は取得できませんでした (コマンドの実行結果が見つかりません。Run Command の履歴は 30 日で消えます)。',
+      'no-command':
+        'この関連付けの実行に対応するコマンドを特定できなかったため、エラー出力はありません。コンソールの関連付けの実行履歴で確認してください。',
+      error: 'エラー出力は一時的なエラーのため取得できませんでした。コンソールで確認してください。',
+    },
+  },
+
+  agentAlarm: {
+    subjectPrefix: { lost: '【SSM 接続断】', restored: '【SSM 接続回復】' },
+    lostSummary: ({ account, region, instance, pingStatus }) =>
+      `${account} の ${region} で、インスタンス ${instance} の SSM Agent と通信できなくなりました (ping 状態: ${pingStatus})。この間、このインスタンスには Run Command、パッチ適用、エージェントの更新が届きません。`,
+    restoredSummary: ({ account, region, instance, pingStatus }) =>
+      `${account} の ${region} で、インスタンス ${instance} の SSM Agent と再び通信できるようになりました (ping 状態: ${pingStatus})。`,
+    nodeUnreadable:
+      'このノードの詳細 (プラットフォーム、エージェントのバージョン、最後の応答) は取得できませんでした。ノードが登録解除または終了された可能性があります。',
+    duration: (hours, minutes) => (hours > 0 ? `約 ${hours} 時間 ${minutes} 分` : `約 ${minutes} 分`),
+  },
+
+  rejected: {
+    subject: ['【ssm-agent-ops 要確認】', ': 処理できないイベントを受信しました'],
+    intro:
+      '通知 Lambda が、障害通知に変換できないイベントを受信しました。このイベントについての障害通知は送信されていません。再試行しても結果は変わらないため、再試行せずにこのメールでお知らせします。',
+    excerptCut: '\n…(以下省略)',
+  },
+};
+
+const en: MailCatalogue = {
+  fields: {
+    account: 'Account',
+    region: 'Region',
+    instance: 'Instance',
+    document: 'Document',
+    status: 'Status',
+    occurredAt: 'When',
+    commandId: 'Command ID',
+    associationId: 'Association ID',
+    executionSummary: 'Execution summary',
+    errorCode: 'Error code',
+    platform: 'Platform',
+    agentVersion: 'Agent version',
+    lastPing: 'Last ping',
+    computerName: 'Computer name',
+    ipAddress: 'IP address',
+    detectedAt: 'Detected',
+    recoveredAt: 'Recovered',
+    outage: 'Outage',
+    receivedAt: 'Received',
+    eventId: 'Event ID',
+    detailType: 'detail-type',
+  },
+  headings: { errorOutput: '■ Error output', console: '■ Console', problems: '■ Problems', eventAsReceived: '■ The event as received' },
+  consolePages: { commandInvocation: 'This command on this instance', association: 'Association', managedNode: 'Fleet Manager' },
+
+  runbook: (title) => `■ What to do: ${title}`,
+  runbookInRepository: (path) => `See ${path} in the repository.`,
+  footer: (environmentName) => `-- \nSent automatically by ssm-agent-ops (environment: ${environmentName}).`,
+
+  failure: {
+    subject: (documentName, status) => ['[SSM failure] ', `: ${documentName} ${status}`],
+    summary: ({ account, region, instance, purpose, outcome, via, status }) =>
+      `The ${purpose} on instance ${instance} ${outcome} (${via}, status ${status}) in ${region}, account ${account}.`,
+    purposes: {
+      ssmAgentUpdate: 'SSM Agent update',
+      cloudWatchAgentUpdate: 'CloudWatch Agent update',
+      packageConfiguration: (packageName) => `configuration of package ${packageName}`,
+      documentRun: (documentName) => `run of document ${documentName}`,
+    },
+    via: { command: 'Run Command', association: 'State Manager association' },
+    statusValue: (status) => status,
+    outcome: (status) => statusWords(status)?.en.outcome ?? `ended with status ${status}`,
+    documentWithPackage: (documentName, packageName) => `${documentName} (package: ${packageName})`,
+    noOutput: '(the step printed nothing)',
+    failedStep: (stepName) => ` (failed step: ${stepName})`,
+    outputTruncated: (maxLength) => `(Only the last ${maxLength.toLocaleString('en-US')} characters are shown; the console has the full output.)`,
+    outputUnavailable: {
+      denied: 'The error output could not be read (the notifier is not allowed ssm:GetCommandInvocation). Check it in the console.',
+      'not-found': 'The error output could not be read (the command result was not found; Run Command keeps history for 30 days).',
+      'no-command':
+        'The command behind this association run could not be identified, so there is no error output. Check the association execution history in the console.',
+      error: 'The error output could not be read because of a temporary error. Check it in the console.',
+    },
+  },
+
+  agentAlarm: {
+    subjectPrefix: { lost: '[SSM connection lost] ', restored: '[SSM connection restored] ' },
+    lostSummary: ({ account, region, instance, pingStatus }) =>
+      `In ${region}, account ${account}, the SSM Agent of instance ${instance} stopped answering (ping status ${pingStatus}). Run Command, patching and agent updates cannot reach the instance meanwhile.`,
+    restoredSummary: ({ account, region, instance, pingStatus }) =>
+      `In ${region}, account ${account}, the SSM Agent of instance ${instance} answers again (ping status ${pingStatus}).`,
+    nodeUnreadable: "The node's details (platform, agent version, last ping) could not be read; it may have been deregistered or terminated.",
+    duration: (hours, minutes) => (hours > 0 ? `about ${hours} h ${minutes} min` : `about ${minutes} min`),
+  },
+
+  rejected: {
+    subject: ['[ssm-agent-ops check] ', ': an event could not be handled'],
+    intro:
+      'The notifier received an event it cannot turn into an alert, so no alert was sent for it. Retrying cannot change that, so it is reported here once instead of being retried.',
+    excerptCut: '\n…(cut)',
+  },
+};
+
+/** The mails' words in each language. */
+export const MAIL_CATALOGUE: Localized<MailCatalogue> = { ja, en };
