@@ -64,7 +64,7 @@ const providerCase = {
 const lambdaImport = "import { parseNotifierEvent } from '../lambdas/notifier/events';\nexport const used = [parseNotifierEvent];\n";
 const layeringCases = ['stacks/example.ts', 'config/example.ts', 'contract/example.ts'].map((filename) => ({ filename, source: lambdaImport }));
 const contractCases = [
-  { filename: 'lambdas/notifier/example.ts', source: "import { LANGUAGES } from '../../contract/languages';\nexport const used = LANGUAGES;\n" },
+  { filename: 'lambdas/notifier/example.ts', source: importing('LANGUAGES', '../../contract/languages') },
   {
     filename: 'contract/example.ts',
     source: [

@@ -16,7 +16,7 @@ import { logger } from '../lambdas/shared/powertools';
 import { SsmAgentOpsStack } from '../stacks/ssm-agent-ops-stack';
 import { ACCOUNT_DISPLAY_NAME, cannedAws, type CannedAws } from '../fixtures/canned-aws';
 import {
-  AGENT_ALARM_PREFIX,
+  FLEET_AGENT_ALARM_PREFIX,
   FLEET,
   agentAlarmEvent,
   failedPackageAssociation,
@@ -45,7 +45,7 @@ function notifierFor(language: Language, aws: CannedAws) {
     settings: {
       topicArn: `arn:aws:sns:${FLEET.region}:${FLEET.account}:OPE`,
       watchedStatuses: ['Failed', 'TimedOut'],
-      agentAlarmPrefix: AGENT_ALARM_PREFIX,
+      agentAlarmPrefix: FLEET_AGENT_ALARM_PREFIX,
       language,
       timeZone: 'Asia/Tokyo',
       environmentName: 'prod',

@@ -1,5 +1,5 @@
 import type { Context } from 'aws-lambda';
-import { FAILED_COMMAND, sampleEvent } from '../helpers/sample-events';
+import { failedUpdateInvocation } from '../../fixtures/events';
 import { exampleSettings, resourcesOf, synthStack } from '../helpers/synth';
 
 const prod = synthStack(exampleSettings('prod'));
@@ -50,7 +50,7 @@ describe('log lines', () => {
   it("of the notifier carry the service name its environment gives and the invocation's request ID", async () => {
     const environment = deployedEnvironment('ssm-agent-ops-prod-notifier');
     const harness = coldStart(environment, () => (require('./notifier/harness') as typeof import('./notifier/harness')).notifierHarness());
-    const lines = await logLinesOf(() => harness.handler(sampleEvent(FAILED_COMMAND)));
+    const lines = await logLinesOf(() => harness.handler(failedUpdateInvocation()));
 
     expect(harness.mails()).toHaveLength(1);
     expect(lines.map((line) => line.message)).toEqual(expect.arrayContaining(['Event received', 'Mail published']));
@@ -64,7 +64,7 @@ describe('log lines', () => {
     const monitor = coldStart(environment, () => {
       const { createMonitor } = require('../../lambdas/agent-monitor/monitor') as typeof import('../../lambdas/agent-monitor/monitor');
       const { agentMonitorEnvironment } = require('../../contract/agent-monitor-environment') as typeof import('../../contract/agent-monitor-environment');
-      const { SimulatedAws } = require('../helpers/simulated-aws') as typeof import('../helpers/simulated-aws');
+      const { SimulatedAws } = require('../../fixtures/simulated-aws') as typeof import('../../fixtures/simulated-aws');
       const simulated = new SimulatedAws({ account: '333333333333' });
       simulated.nodes.push({ instanceId: 'i-0123456789abcdef0', pingStatus: 'Mystery' });
       const settings = agentMonitorEnvironment.decode(process.env);

@@ -64,7 +64,7 @@ describe('renderFailureMail', () => {
 
   it('links no console rather than a wrong one for a region without a public console', () => {
     const mail = renderFailureMail({ ...report, region: 'us-iso-east-1' }, ja);
-    expect(mail.body).toContain('本番アカウント (123456789012) の us-iso-east-1 で');
+    expect(mail.body).toContain('本番アカウント (333333333333) の us-iso-east-1 で');
     expect(mail.body).not.toContain('https://');
     expect(mail.body).not.toContain('■ コンソール');
   });

@@ -4,14 +4,14 @@ import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { accountDisplayNameReader } from '../../../lambdas/shared/display-name';
 import { createNotifier, type NotifierSettings } from '../../../lambdas/notifier/notifier';
 import { ACCOUNT_DISPLAY_NAME, cannedAws } from '../../../fixtures/canned-aws';
-import { AGENT_ALARM_PREFIX, FLEET } from '../../../fixtures/events';
+import { FLEET_AGENT_ALARM_PREFIX, FLEET } from '../../../fixtures/events';
 
 const TOPIC_ARN = `arn:aws:sns:${FLEET.region}:${FLEET.account}:OPE`;
 
 export const settings: NotifierSettings = {
   topicArn: TOPIC_ARN,
   watchedStatuses: ['Failed', 'TimedOut'],
-  agentAlarmPrefix: AGENT_ALARM_PREFIX,
+  agentAlarmPrefix: FLEET_AGENT_ALARM_PREFIX,
   language: 'ja',
   timeZone: 'Asia/Tokyo',
   environmentName: 'prod',

@@ -80,10 +80,10 @@ describe('notifier', () => {
       notifier.ssm.on(GetParameterCommand).callsFake(({ Name, WithDecryption }) => ({
         Parameter: { Name, Type: 'SecureString', Value: WithDecryption ? '本番アカウント' : 'AQICAHhHkqfBQn5wQ0T8W2aOq6rZAAAAbjBsBgkqhkiG9w0BBwagXzBdAgEAMFgGCSqGSIb3DQEHATAeBglghkgBZQMEAS4wEQQM' },
       }));
-      await notifier.handler(sampleEvent(FAILED_COMMAND));
+      await notifier.handler(failedUpdateInvocation());
       expect(notifier.mails()[0]!.Subject).toBe('【SSM 失敗通知】本番アカウント: AWS-UpdateSSMAgent 失敗 (Failed)');
-      expect(notifier.mails()[0]!.Message).toContain('アカウント: 本番アカウント (123456789012)\n');
-      expect(notifier.ssm.commandCalls(GetParameterCommand)[0]!.args[0].input).toEqual({ Name: DISPLAY_NAME_PARAMETER, WithDecryption: true });
+      expect(notifier.mails()[0]!.Message).toContain(`アカウント: 本番アカウント (${FLEET.account})\n`);
+      expect(notifier.ssm.commandCalls(GetParameterCommand)[0]!.args[0].input).toEqual({ Name: ACCOUNT_DISPLAY_NAME.parameterName, WithDecryption: true });
     });
 
     it('reads the display name once and reuses it', async () => {
