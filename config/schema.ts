@@ -63,14 +63,22 @@ const documentName = z
   .string()
   .regex(/^[a-zA-Z0-9_\-.:/]{3,128}$/, 'an SSM document name: 3-128 characters from a-z A-Z 0-9 _ - . : /');
 
-const association = z.object({
-  /** Defaults to `<environment>-<what it updates>`. */
-  name: associationName.optional(),
-  /** Association schedules run in UTC. */
-  schedule,
-  maxConcurrency: z.string().regex(MAX_CONCURRENCY, 'a count such as 10 or a percentage from 1% to 100%').default('100%'),
-  maxErrors: z.string().regex(MAX_ERRORS, 'a count such as 0 or 10, or a percentage from 0% to 100%').default('0%'),
-});
+/**
+ * One update association. Every field has its own default and the object defaults to `{}`, so setting
+ * one field keeps the defaults of the others.
+ */
+function association(defaultSchedule: string) {
+  return z
+    .strictObject({
+      /** Defaults to `<environment>-<what it updates>`. */
+      name: associationName.optional(),
+      /** Association schedules run in UTC. */
+      schedule: schedule.default(defaultSchedule),
+      maxConcurrency: z.string().regex(MAX_CONCURRENCY, 'a count such as 10 or a percentage from 1% to 100%').default('100%'),
+      maxErrors: z.string().regex(MAX_ERRORS, 'a count such as 0 or 10, or a percentage from 0% to 100%').default('0%'),
+    })
+    .prefault({});
+}
 
 const timeZone = z.string().refine((zone) => {
   try {
@@ -126,21 +134,21 @@ export const environmentSchema = z
           .min(1, 'at least one status')
           .default(['Failed', 'TimedOut']),
       })
-      .default({ extraDocuments: [], statuses: ['Failed', 'TimedOut'] }),
+      .prefault({}),
     updateTargets: z
       .strictObject({
         tagKey: tagKey.default('ope-type'),
         tagValues: z.array(tagValue).min(1, 'at least one tag value').default(['auto']),
       })
-      .default({ tagKey: 'ope-type', tagValues: ['auto'] }),
-    ssmAgentUpdate: association.default({ schedule: 'cron(0 5 ? * TUE *)', maxConcurrency: '100%', maxErrors: '0%' }),
-    cloudWatchAgentUpdate: association.default({ schedule: 'rate(30 days)', maxConcurrency: '100%', maxErrors: '0%' }),
+      .prefault({}),
+    ssmAgentUpdate: association('cron(0 5 ? * TUE *)'),
+    cloudWatchAgentUpdate: association('rate(30 days)'),
     agentMonitor: z
       .strictObject({
         /** Which managed nodes get an alarm: every node, or only those the update associations target. */
         scope: z.enum(MONITOR_SCOPES, `one of ${MONITOR_SCOPES.join(', ')}`).default('all'),
       })
-      .default({ scope: 'all' }),
+      .prefault({}),
     lambdaPackaging: z.enum(LAMBDA_PACKAGING_MODES, `one of ${LAMBDA_PACKAGING_MODES.join(', ')}`).default('archive'),
     logRetentionDays: z
       .number()

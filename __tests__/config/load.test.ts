@@ -38,6 +38,31 @@ describe('environment settings', () => {
     });
   });
 
+  describe('keeps the documented defaults of the fields an object leaves out', () => {
+    const defaults = loadEnvironments([valid])[0]!;
+
+    it.each<[string, Record<string, unknown>, (settings: typeof defaults) => unknown, unknown]>([
+      ['ssmAgentUpdate', { ssmAgentUpdate: { maxConcurrency: '10' } }, (s) => s.ssmAgentUpdate, { ...defaults.ssmAgentUpdate, maxConcurrency: '10' }],
+      ['ssmAgentUpdate', { ssmAgentUpdate: { name: 'patch-ssm-agent' } }, (s) => s.ssmAgentUpdate, { ...defaults.ssmAgentUpdate, name: 'patch-ssm-agent' }],
+      ['cloudWatchAgentUpdate', { cloudWatchAgentUpdate: { maxErrors: '5' } }, (s) => s.cloudWatchAgentUpdate, { ...defaults.cloudWatchAgentUpdate, maxErrors: '5' }],
+      ['cloudWatchAgentUpdate', { cloudWatchAgentUpdate: { schedule: 'rate(7 days)' } }, (s) => s.cloudWatchAgentUpdate, { ...defaults.cloudWatchAgentUpdate, schedule: 'rate(7 days)' }],
+      ['failureAlerts', { failureAlerts: { statuses: ['Cancelled'] } }, (s) => s.failureAlerts, { extraDocuments: [], statuses: ['Cancelled'] }],
+      ['failureAlerts', { failureAlerts: { extraDocuments: ['AWS-RunShellScript'] } }, (s) => s.failureAlerts, { extraDocuments: ['AWS-RunShellScript'], statuses: ['Failed', 'TimedOut'] }],
+      ['updateTargets', { updateTargets: { tagValues: ['auto', 'weekly'] } }, (s) => s.updateTargets, { tagKey: 'ope-type', tagValues: ['auto', 'weekly'] }],
+      ['updateTargets', { updateTargets: { tagKey: 'patch-group' } }, (s) => s.updateTargets, { tagKey: 'patch-group', tagValues: ['auto'] }],
+      ['agentMonitor', { agentMonitor: {} }, (s) => s.agentMonitor, { scope: 'all' }],
+      ['alerts', { alerts: { topicName: 'OPE', emails: ['ops@example.com'], language: 'en' } }, (s) => s.alerts, { topicName: 'OPE', emails: ['ops@example.com'], language: 'en', timeZone: 'Asia/Tokyo' }],
+    ])('%s: %j', (_object, change, pick, expected) => {
+      expect(pick(loadEnvironments([{ ...valid, ...change }])[0]!)).toEqual(expected);
+    });
+
+    it('documents the defaults that fill in an object left out', () => {
+      expect(defaults.ssmAgentUpdate).toEqual({ name: 'dev-update-ssm-agent', schedule: 'cron(0 5 ? * TUE *)', maxConcurrency: '100%', maxErrors: '0%' });
+      expect(defaults.failureAlerts).toEqual({ extraDocuments: [], statuses: ['Failed', 'TimedOut'] });
+      expect(defaults.agentMonitor).toEqual({ scope: 'all' });
+    });
+  });
+
   it('references an existing display-name parameter instead of creating one', () => {
     const [settings] = loadEnvironments([{ ...valid, accountDisplayName: { existingParameterName: '/org/account-name' } }]);
     expect(settings!.accountDisplayName).toEqual({ create: false, parameterName: '/org/account-name' });
@@ -63,6 +88,7 @@ describe('environment settings', () => {
       ['MaxConcurrency', { ssmAgentUpdate: { schedule: 'rate(1 day)', maxConcurrency: 'abc' } }, 'dev › ssmAgentUpdate.maxConcurrency = "abc" is not allowed; allowed: a count such as 10 or a percentage from 1% to 100%'],
       ['MaxConcurrency of 0%', { ssmAgentUpdate: { schedule: 'rate(1 day)', maxConcurrency: '0%' } }, 'dev › ssmAgentUpdate.maxConcurrency = "0%" is not allowed'],
       ['MaxErrors', { ssmAgentUpdate: { schedule: 'rate(1 day)', maxErrors: '101%' } }, 'dev › ssmAgentUpdate.maxErrors = "101%" is not allowed; allowed: a count such as 0 or 10, or a percentage from 0% to 100%'],
+      ['unknown association field', { ssmAgentUpdate: { maxConcurency: '10' } }, 'dev › ssmAgentUpdate: unknown field maxConcurency'],
       ['association name', { ssmAgentUpdate: { schedule: 'rate(1 day)', name: 'ab' } }, 'dev › ssmAgentUpdate.name = "ab" is not allowed; allowed: 3-128 characters from a-z A-Z 0-9 _ - .'],
       ['display name parameter', { accountDisplayName: { existingParameterName: 'no-slash' } }, 'dev › accountDisplayName.existingParameterName = "no-slash" is not allowed; allowed: a hierarchical SSM parameter name'],
       ['display name shape', { accountDisplayName: { value: '本番', existingParameterName: '/a/b' } }, 'dev › accountDisplayName = {"value":"本番","existingParameterName":"/a/b"} is not allowed; allowed: either { value }'],
