@@ -95,8 +95,17 @@ function describeIssue(label: string, input: unknown, issue: z.core.$ZodIssue): 
       ? `${label} › ${field} is missing; it is required`
       : `${label} › ${field} is missing; allowed: ${issue.message}`;
   }
-  return `${label} › ${field} = ${JSON.stringify(value)} is not allowed; allowed: ${issue.message}`;
+  return `${label} › ${field} = ${shortJson(value)} is not allowed; allowed: ${issue.message}`;
 }
+
+/** Long values (51 tags, a 5,000-character name) are cut, so that one problem stays one readable line. */
+const MAX_SHOWN_VALUE_LENGTH = 120;
+
+function shortJson(value: unknown): string {
+  const json = JSON.stringify(value);
+  return json.length <= MAX_SHOWN_VALUE_LENGTH ? json : `${json.slice(0, MAX_SHOWN_VALUE_LENGTH)}… (${json.length} characters)`;
+}
+
 
 function formatPath(path: readonly PropertyKey[]): string {
   return path

@@ -1,5 +1,6 @@
 import { environments } from '../../config/environments';
 import { ConfigurationError, loadEnvironments } from '../../config/load';
+import { LOG_RETENTION_DAYS } from '../../config/schema';
 import { minimalEnvironment } from '../helpers/minimal-environment';
 
 const valid = minimalEnvironment;
@@ -75,7 +76,16 @@ describe('environment settings', () => {
       ['region', { region: 'tokyo' }, 'dev › region = "tokyo" is not allowed; allowed: an AWS region code'],
       ['tag key', { tags: { 'aws:owner': 'x' } }, 'dev › tags.aws:owner: key "aws:owner" is not allowed; allowed: a key that does not start with "aws:"'],
       ['tag value', { tags: { Owner: 'a|b' } }, 'dev › tags.Owner = "a|b" is not allowed; allowed: a tag value'],
-      ['state bucket', { state: { bucket: 'Bad_Bucket', region: 'ap-northeast-1' } }, 'dev › state.bucket = "Bad_Bucket" is not allowed; allowed: an S3 bucket name'],
+      ['state bucket', { state: { bucket: 'Bad_Bucket', region: 'ap-northeast-1' } }, 'dev › state.bucket = "Bad_Bucket" is not allowed; allowed: an S3 general purpose bucket name: only lower-case letters, digits, "." and "-"'],
+      ['state bucket with adjacent periods', { state: { bucket: 'a..b', region: 'ap-northeast-1' } }, 'dev › state.bucket = "a..b" is not allowed; allowed: an S3 general purpose bucket name: no two adjacent periods'],
+      ['state bucket like an IP address', { state: { bucket: '192.168.5.4', region: 'ap-northeast-1' } }, 'dev › state.bucket = "192.168.5.4" is not allowed; allowed: an S3 general purpose bucket name: a name not formatted as an IP address'],
+      ['blank display name', { accountDisplayName: { value: ' \u3000\t' } }, 'dev › accountDisplayName.value = " \u3000\\t" is not allowed; allowed: a name that is not blank'],
+      ['empty display name', { accountDisplayName: { value: '' } }, 'dev › accountDisplayName.value = "" is not allowed; allowed: a name that is not blank'],
+      ['display name with Terraform syntax', { accountDisplayName: { value: '本番 ${var.x}' } }, 'dev › accountDisplayName.value = "本番 ${var.x}" is not allowed; allowed: text without "${" or "%{"'],
+      ['runbook URL with Terraform syntax', { alerts: { topicName: 'OPE', emails: ['ops@example.com'], runbookBaseUrl: 'https://git.example.com/%{x}/' } }, 'dev › alerts.runbookBaseUrl = "https://git.example.com/%{x}/" is not allowed; allowed: text without "${" or "%{"'],
+      ['repeated e-mail address', { alerts: { topicName: 'OPE', emails: ['ops@example.com', 'oncall@example.com', 'ops@example.com'] } }, 'dev › alerts.emails[2] = "ops@example.com" is not allowed; allowed: each address only once, ignoring case; alerts.emails[0] is already "ops@example.com"'],
+      ['e-mail address repeated in another case', { alerts: { topicName: 'OPE', emails: ['Ops@Example.com', 'ops@example.COM'] } }, 'dev › alerts.emails[1] = "ops@example.COM" is not allowed; allowed: each address only once, ignoring case; alerts.emails[0] is already "Ops@Example.com"'],
+      ['unknown association field', { ssmAgentUpdate: { maxConcurency: '10' } }, 'dev › ssmAgentUpdate: unknown field maxConcurency'],
       ['e-mail address', { alerts: { topicName: 'OPE', emails: ['ops@example.com', 'not-an-address'] } }, 'dev › alerts.emails[1] = "not-an-address" is not allowed; allowed: an e-mail address'],
       ['no e-mail address', { alerts: { topicName: 'OPE', emails: [] } }, 'dev › alerts.emails = [] is not allowed; allowed: at least one e-mail address'],
       ['topic name', { alerts: { topicName: 'OPE alerts', emails: ['ops@example.com'] } }, 'dev › alerts.topicName = "OPE alerts" is not allowed; allowed: an SNS topic name'],
@@ -88,12 +98,13 @@ describe('environment settings', () => {
       ['MaxConcurrency', { ssmAgentUpdate: { schedule: 'rate(1 day)', maxConcurrency: 'abc' } }, 'dev › ssmAgentUpdate.maxConcurrency = "abc" is not allowed; allowed: a count such as 10 or a percentage from 1% to 100%'],
       ['MaxConcurrency of 0%', { ssmAgentUpdate: { schedule: 'rate(1 day)', maxConcurrency: '0%' } }, 'dev › ssmAgentUpdate.maxConcurrency = "0%" is not allowed'],
       ['MaxErrors', { ssmAgentUpdate: { schedule: 'rate(1 day)', maxErrors: '101%' } }, 'dev › ssmAgentUpdate.maxErrors = "101%" is not allowed; allowed: a count such as 0 or 10, or a percentage from 0% to 100%'],
-      ['unknown association field', { ssmAgentUpdate: { maxConcurency: '10' } }, 'dev › ssmAgentUpdate: unknown field maxConcurency'],
       ['association name', { ssmAgentUpdate: { schedule: 'rate(1 day)', name: 'ab' } }, 'dev › ssmAgentUpdate.name = "ab" is not allowed; allowed: 3-128 characters from a-z A-Z 0-9 _ - .'],
       ['display name parameter', { accountDisplayName: { existingParameterName: 'no-slash' } }, 'dev › accountDisplayName.existingParameterName = "no-slash" is not allowed; allowed: a hierarchical SSM parameter name'],
       ['display name shape', { accountDisplayName: { value: '本番', existingParameterName: '/a/b' } }, 'dev › accountDisplayName = {"value":"本番","existingParameterName":"/a/b"} is not allowed; allowed: either { value }'],
       ['packaging', { lambdaPackaging: 'zip' }, 'dev › lambdaPackaging = "zip" is not allowed; allowed: one of archive, asset'],
-      ['log retention', { logRetentionDays: 45 }, 'dev › logRetentionDays = 45 is not allowed; allowed: one of 1, 3, 5, 7, 14, 30'],
+      ['log retention', { logRetentionDays: 45 }, 'dev › logRetentionDays = 45 is not allowed; allowed: a CloudWatch Logs retention in days: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731 (2 years), 1096 (3 years), 1827 (5 years), 2192 (6 years), 2557 (7 years), 2922 (8 years), 3288 (9 years), 3653 (10 years); or "never" to keep logs forever'],
+      ['log retention of 0', { logRetentionDays: 0 }, 'dev › logRetentionDays = 0 is not allowed; allowed: a CloudWatch Logs retention in days: 1, 3,'],
+      ['log retention as text', { logRetentionDays: '90' }, 'dev › logRetentionDays = "90" is not allowed; allowed: a CloudWatch Logs retention in days: 1, 3,'],
       ['unknown field', { alarmEmail: 'x' }, 'dev › (settings): unknown field alarmEmail'],
       ['missing field', { accountId: undefined }, 'dev › accountId is missing; it is required'],
     ])('%s', (_rule, change, expected) => {
@@ -105,6 +116,27 @@ describe('environment settings', () => {
     for (const [maxConcurrency, maxErrors] of [['10', '0'], ['10%', '0%'], ['100%', '100%'], ['1', '5%']]) {
       expect(() => loadEnvironments([{ ...valid, ssmAgentUpdate: { schedule: 'rate(1 day)', maxConcurrency, maxErrors } }])).not.toThrow();
     }
+  });
+
+  it('accepts every retention period CloudWatch Logs accepts, and "never" as never expire', () => {
+    for (const days of LOG_RETENTION_DAYS) expect(loadEnvironments([{ ...valid, logRetentionDays: days }])[0]!.logRetentionDays).toBe(days);
+    // 0 is how the provider's retention_in_days says "never expire".
+    expect(loadEnvironments([{ ...valid, logRetentionDays: 'never' }])[0]!.logRetentionDays).toBe(0);
+  });
+
+  describe('tags', () => {
+    const tags = (count: number, first = 0) => Object.fromEntries(Array.from({ length: count }, (_, index) => [`Tag${first + index}`, 'x']));
+
+    it('accepts 49 tags, and 50 when one of them is the Purpose tag the bootstrap stack sets on the state bucket', () => {
+      expect(() => loadEnvironments([{ ...valid, tags: tags(49) }])).not.toThrow();
+      expect(() => loadEnvironments([{ ...valid, tags: { ...tags(49), Purpose: 'ops' } }])).not.toThrow();
+    });
+
+    it('rejects 50 tags besides Purpose, which would put 51 on the state bucket', () => {
+      expect(problemOf({ tags: tags(50) })).toMatch(
+        /^dev › tags = \{"Tag0":"x","Tag1":"x",.*… \(\d+ characters\) is not allowed; allowed: at most 50 tags on a resource \(AWS's limit\), counting the Purpose tag the bootstrap stack adds to the state bucket; these make 51$/,
+      );
+    });
   });
 
   it('lists every problem of every environment at once', () => {
