@@ -155,8 +155,46 @@ describe('environment settings', () => {
     expect(problemsOf([valid, valid])).toEqual(['dev › name = "dev" is not allowed; allowed: each environment name only once']);
   });
 
+  describe('environments sharing an account and a region', () => {
+    const other = { ...valid, alerts: { topicName: 'OPE-other', emails: ['ops@example.com'] } };
+
+    it.each(['dev-agent', 'dev-x', 'dev-1-b'])('rejects %s beside dev, whose name wildcards would cover it', (name) => {
+      expect(problemsOf([valid, { ...other, name }])).toEqual([
+        `${name} › name = "${name}" is not allowed; allowed: a name that does not start with "dev-" while environment dev shares its account (111111111111) ` +
+          `and region (ap-northeast-1), because dev's policy wildcards cover every ssm-agent-ops-dev-* name`,
+      ]);
+    });
+
+    it('rejects the overlap whichever environment comes first', () => {
+      expect(problemsOf([{ ...other, name: 'dev-x' }, valid])).toEqual([expect.stringMatching(/^dev-x › name = "dev-x" is not allowed; .*environment dev shares/)]);
+    });
+
+    it('accepts overlapping names in another account or region, and names that only share letters', () => {
+      expect(() =>
+        loadEnvironments([
+          valid,
+          { ...other, name: 'dev-x', accountId: '222222222222' },
+          { ...other, name: 'dev-y', region: 'us-east-1' },
+          { ...other, name: 'devx' },
+        ]),
+      ).not.toThrow();
+    });
+
+    it('rejects a topic or a created parameter that another environment already creates there', () => {
+      const dev = { ...valid, accountDisplayName: { value: '開発', parameterName: '/ops/display-name' } };
+      const prod = { ...valid, name: 'prod', accountDisplayName: { value: '本番', parameterName: '/ops/display-name' } };
+      expect(problemsOf([dev, prod])).toEqual([
+        'prod › alerts.topicName = "OPE-dev" is not allowed; allowed: an SNS topic name that environment dev does not already create in the same account (111111111111) and region (ap-northeast-1)',
+        'prod › accountDisplayName.parameterName = "/ops/display-name" is not allowed; allowed: an SSM parameter name that environment dev does not already create in the same account (111111111111) and region (ap-northeast-1)',
+      ]);
+      // Reading the parameter another environment creates is sharing it, not taking it.
+      const reader = { ...other, name: 'prod', accountDisplayName: { existingParameterName: '/ops/display-name' } };
+      expect(() => loadEnvironments([dev, reader, { ...prod, name: 'stg', region: 'us-east-1' }])).not.toThrow();
+    });
+  });
+
   it('rejects two environments that put one state bucket in two regions', () => {
-    expect(problemsOf([valid, { ...valid, name: 'prod', state: { bucket: 'example-tfstate', region: 'us-east-1' } }])).toEqual([
+    expect(problemsOf([valid, { ...valid, name: 'prod', accountId: '333333333333', state: { bucket: 'example-tfstate', region: 'us-east-1' } }])).toEqual([
       'prod › state.region = "us-east-1" is not allowed; allowed: "ap-northeast-1", the region other environments give the bucket example-tfstate',
     ]);
   });
