@@ -1,7 +1,7 @@
 import { App } from 'cdktf';
 import { environments } from './config/environments';
 import { exitOnConfigurationError, loadEnvironments } from './config/load';
-import type { EnvironmentSettings } from './config/schema';
+import { STATE_BUCKET_TAGS, type EnvironmentSettings } from './config/schema';
 import { StateBucketStack } from './stacks/state-bucket-stack';
 
 function bootstrap(): void {
@@ -11,7 +11,7 @@ function bootstrap(): void {
   const buckets = new Map<string, EnvironmentSettings[]>();
   for (const environment of settings) buckets.set(environment.state.bucket, [...(buckets.get(environment.state.bucket) ?? []), environment]);
   for (const [bucket, sharing] of buckets) {
-    new StateBucketStack(app, { bucket, region: sharing[0]!.state.region, tags: { ...commonTags(sharing), Purpose: 'terraform-state' } });
+    new StateBucketStack(app, { bucket, region: sharing[0]!.state.region, tags: { ...commonTags(sharing), ...STATE_BUCKET_TAGS } });
   }
   app.synth();
 }

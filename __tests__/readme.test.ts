@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
+import { loadEnvironments } from '../config/load';
 import { environmentSchema } from '../config/schema';
+import { minimalEnvironment } from './helpers/minimal-environment';
 
 /** Dotted paths of every settable field, unwrapping defaults, optionals, unions and the final transform. */
 function fieldPaths(schema: z.core.$ZodType, prefix = ''): string[] {
@@ -10,6 +12,7 @@ function fieldPaths(schema: z.core.$ZodType, prefix = ''): string[] {
     case 'pipe':
       return fieldPaths(def.in, prefix);
     case 'default':
+    case 'prefault':
     case 'optional':
       return fieldPaths(def.innerType, prefix);
     case 'union':
@@ -21,10 +24,32 @@ function fieldPaths(schema: z.core.$ZodType, prefix = ''): string[] {
   }
 }
 
-function documentedFields(): string[] {
+interface DocumentedField {
+  readonly field: string;
+  /** The default column without its backticks; empty when the field has no default. */
+  readonly documentedDefault: string;
+}
+
+function documentedFields(): DocumentedField[] {
   const readme = readFileSync(join(__dirname, '..', 'README.md'), 'utf8');
   const section = readme.split('### Configuration reference')[1]!.split('\n### ')[0]!;
-  return [...section.matchAll(/^\| `([^`]+)` \|/gm)].map((match) => match[1]!);
+  return [...section.matchAll(/^\| `([^`]+)` \|[^|]*\|([^|]*)\|/gm)].map((match) => ({
+    field: match[1]!,
+    documentedDefault: match[2]!.trim().replace(/^`(.*)`$/, '$1'),
+  }));
+}
+
+/** A default written as JSON (`90`, `["auto"]`, `{}`) is that value; anything else (`ja`, `100%`) is text. */
+function parsedOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function valueAt(settings: unknown, field: string): unknown {
+  return field.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown> | undefined)?.[key], settings);
 }
 
 describe('README configuration reference', () => {
@@ -32,6 +57,18 @@ describe('README configuration reference', () => {
     const fields = fieldPaths(environmentSchema);
     expect(fields).toContain('alerts.topicName');
     expect(fields).toContain('accountDisplayName.existingParameterName');
-    expect([...documentedFields()].sort()).toEqual([...fields].sort());
+    expect(documentedFields().map(({ field }) => field).sort()).toEqual([...fields].sort());
+  });
+
+  it('gives the default the schema fills in for every field it documents one for', () => {
+    const { name } = minimalEnvironment;
+    const [settings] = loadEnvironments([minimalEnvironment]);
+    const withDefaults = documentedFields().filter(({ documentedDefault }) => documentedDefault !== '');
+    expect(withDefaults.length).toBeGreaterThan(15);
+    for (const { field, documentedDefault } of withDefaults) {
+      const text = documentedDefault.replaceAll('<name>', name);
+      const documented = parsedOrText(text);
+      expect({ field, value: valueAt(settings, field) }).toEqual({ field, value: documented });
+    }
   });
 });

@@ -38,6 +38,8 @@ export function loadEnvironments(inputs: readonly unknown[], overrides: SynthOve
   });
 
   problems.push(...duplicateNames(environments.map((environment) => environment.name)));
+  problems.push(...overlappingNamePrefixes(environments));
+  problems.push(...sharedResourceNames(environments));
   problems.push(...conflictingStateRegions(environments));
   if (inputs.length === 0) problems.push('no environments are configured');
 
@@ -58,6 +60,61 @@ function duplicateNames(names: readonly string[]): string[] {
   const repeated = new Set<string>();
   for (const name of names) (seen.has(name) ? repeated : seen).add(name);
   return [...repeated].map((name) => `${name} › name = ${JSON.stringify(name)} is not allowed; allowed: each environment name only once`);
+}
+
+/** Resource names of one account and region live in one namespace. */
+function sameAccountAndRegion(one: EnvironmentSettings, other: EnvironmentSettings): boolean {
+  return one.accountId === other.accountId && one.region === other.region;
+}
+
+/**
+ * Resource names are `ssm-agent-ops-<environment>-...` and the topic and key policies admit
+ * `ssm-agent-ops-<environment>-*`: within one account and region, `dev`'s policies would admit the
+ * alarms of `dev-x`, and `dev`'s monitor, which cleans up `ssm-agent-ops-dev-agent-*`, would delete
+ * those of `dev-agent`.
+ */
+function overlappingNamePrefixes(environments: readonly EnvironmentSettings[]): string[] {
+  const problems: string[] = [];
+  for (const covered of environments) {
+    for (const covering of environments) {
+      if (covering === covered || !sameAccountAndRegion(covering, covered) || !covered.name.startsWith(`${covering.name}-`)) continue;
+      problems.push(
+        `${covered.name} › name = ${JSON.stringify(covered.name)} is not allowed; allowed: a name that does not start with "${covering.name}-" ` +
+          `while environment ${covering.name} shares its account (${covering.accountId}) and region (${covering.region}), ` +
+          `because ${covering.name}'s policy wildcards cover every ssm-agent-ops-${covering.name}-* name`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** Names the settings give resources directly must not be taken twice in one account and region. */
+function sharedResourceNames(environments: readonly EnvironmentSettings[]): string[] {
+  const fields = [
+    { field: 'alerts.topicName', what: 'an SNS topic', nameOf: (environment: EnvironmentSettings) => environment.alerts.topicName },
+    {
+      field: 'accountDisplayName.parameterName',
+      what: 'an SSM parameter',
+      nameOf: (environment: EnvironmentSettings) => (environment.accountDisplayName.create ? environment.accountDisplayName.parameterName : undefined),
+    },
+  ];
+  const problems: string[] = [];
+  for (const { field, what, nameOf } of fields) {
+    environments.forEach((environment, index) => {
+      const name = nameOf(environment);
+      if (name === undefined) return;
+      // Two environments of one name are already reported as such.
+      const earlier = environments
+        .slice(0, index)
+        .find((other) => other.name !== environment.name && sameAccountAndRegion(other, environment) && nameOf(other) === name);
+      if (!earlier) return;
+      problems.push(
+        `${environment.name} › ${field} = ${JSON.stringify(name)} is not allowed; allowed: ${what} name that environment ${earlier.name} ` +
+          `does not already create in the same account (${environment.accountId}) and region (${environment.region})`,
+      );
+    });
+  }
+  return problems;
 }
 
 /** One bucket lives in one region: environments sharing a state bucket must agree on it. */
@@ -95,7 +152,15 @@ function describeIssue(label: string, input: unknown, issue: z.core.$ZodIssue): 
       ? `${label} › ${field} is missing; it is required`
       : `${label} › ${field} is missing; allowed: ${issue.message}`;
   }
-  return `${label} › ${field} = ${JSON.stringify(value)} is not allowed; allowed: ${issue.message}`;
+  return `${label} › ${field} = ${shortJson(value)} is not allowed; allowed: ${issue.message}`;
+}
+
+/** Long values (51 tags, a 5,000-character name) are cut, so that one problem stays one readable line. */
+const MAX_SHOWN_VALUE_LENGTH = 120;
+
+function shortJson(value: unknown): string {
+  const json = JSON.stringify(value);
+  return json.length <= MAX_SHOWN_VALUE_LENGTH ? json : `${json.slice(0, MAX_SHOWN_VALUE_LENGTH)}… (${json.length} characters)`;
 }
 
 function formatPath(path: readonly PropertyKey[]): string {

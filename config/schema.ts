@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { regionProblem } from '../contract/aws-partitions';
 import { FAILURE_STATUSES } from '../contract/events';
 import { LANGUAGES } from '../contract/languages';
+import { bucketNameProblem } from './bucket-name';
 import { scheduleProblem } from './schedule';
 
 /**
@@ -9,10 +10,17 @@ import { scheduleProblem } from './schedule';
  * the environment, the field and the offending value.
  */
 
-/** CloudWatch Logs accepts only these retention periods. */
+/** The retention periods CloudWatch Logs accepts (PutRetentionPolicy), in days. */
 export const LOG_RETENTION_DAYS = [
   1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
 ] as const;
+/** Written instead of a number of days to keep logs forever; validated settings carry it as 0, like `retention_in_days`. */
+export const NEVER_EXPIRE = 'never';
+
+/** AWS allows this many user tags on a resource; provider default tags count towards it. */
+export const MAX_TAGS_PER_RESOURCE = 50;
+/** Tags the product adds itself: the bootstrap stack marks the state bucket with these. */
+export const STATE_BUCKET_TAGS: Readonly<Record<string, string>> = { Purpose: 'terraform-state' };
 
 export const LAMBDA_PACKAGING_MODES = ['archive', 'asset'] as const;
 export type LambdaPackaging = (typeof LAMBDA_PACKAGING_MODES)[number];
@@ -35,6 +43,21 @@ const tagValue = z
   .string()
   .regex(/^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u, 'a tag value: up to 256 letters, digits, spaces and _ . : / = + - @');
 
+const tags = z.record(tagKey, tagValue).superRefine((userTags, context) => {
+  const productTags = Object.keys(STATE_BUCKET_TAGS);
+  const applied = new Set([...Object.keys(userTags), ...productTags]).size;
+  if (applied > MAX_TAGS_PER_RESOURCE) {
+    context.addIssue({
+      code: 'custom',
+      message: `at most ${MAX_TAGS_PER_RESOURCE} tags on a resource (AWS's limit), counting the ${productTags.join(', ')} tag the bootstrap stack adds to the state bucket; these make ${applied}`,
+    });
+  }
+});
+
+/** Terraform reads "${" and "%{" in any string of the synthesized JSON as a reference or a directive. */
+const withoutTemplateSyntax = (text: string) => !/[$%]\{/.test(text);
+const TEMPLATE_SYNTAX_RULE = 'text without "${" or "%{" (Terraform would read them as template syntax)';
+
 /** A region the AWS SDK knows, in a partition whose console the mails can link to. */
 const region = z.string().superRefine((code, context) => {
   const problem = regionProblem(code);
@@ -43,6 +66,11 @@ const region = z.string().superRefine((code, context) => {
 
 const schedule = z.string().superRefine((expression, context) => {
   const problem = scheduleProblem(expression);
+  if (problem) context.addIssue({ code: 'custom', message: problem });
+});
+
+const bucketName = z.string().superRefine((name, context) => {
+  const problem = bucketNameProblem(name);
   if (problem) context.addIssue({ code: 'custom', message: problem });
 });
 
@@ -64,14 +92,60 @@ const documentName = z
   .string()
   .regex(/^[a-zA-Z0-9_\-.:/]{3,128}$/, 'an SSM document name: 3-128 characters from a-z A-Z 0-9 _ - . : /');
 
-const association = z.object({
-  /** Defaults to `<environment>-<what it updates>`. */
-  name: associationName.optional(),
-  /** Association schedules run in UTC. */
-  schedule,
-  maxConcurrency: z.string().regex(MAX_CONCURRENCY, 'a count such as 10 or a percentage from 1% to 100%').default('100%'),
-  maxErrors: z.string().regex(MAX_ERRORS, 'a count such as 0 or 10, or a percentage from 0% to 100%').default('0%'),
-});
+/**
+ * One update association. Every field has its own default and the object defaults to `{}`, so setting
+ * one field keeps the defaults of the others.
+ */
+function association(defaultSchedule: string) {
+  return z
+    .strictObject({
+      /** Defaults to `<environment>-<what it updates>`. */
+      name: associationName.optional(),
+      /** Association schedules run in UTC. */
+      schedule: schedule.default(defaultSchedule),
+      maxConcurrency: z.string().regex(MAX_CONCURRENCY, 'a count such as 10 or a percentage from 1% to 100%').default('100%'),
+      maxErrors: z.string().regex(MAX_ERRORS, 'a count such as 0 or 10, or a percentage from 0% to 100%').default('0%'),
+    })
+    .prefault({});
+}
+
+/**
+ * Addresses are compared ignoring case: the domain is case-insensitive (RFC 5321) and mailbox providers
+ * ignore the case of the local part too. Two subscriptions of one mailbox would mail everything twice,
+ * or, where SNS takes them for one endpoint, leave two Terraform resources owning one subscription.
+ */
+const emails = z
+  .array(z.email('an e-mail address such as ops@example.com'))
+  .min(1, 'at least one e-mail address')
+  .superRefine((addresses, context) => {
+    const firstIndexOf = new Map<string, number>();
+    addresses.forEach((address, index) => {
+      const mailbox = address.toLowerCase();
+      const first = firstIndexOf.get(mailbox);
+      if (first === undefined) firstIndexOf.set(mailbox, index);
+      else {
+        context.addIssue({
+          code: 'custom',
+          path: [index],
+          input: address,
+          message: `each address only once, ignoring case; alerts.emails[${first}] is already ${JSON.stringify(addresses[first])}`,
+        });
+      }
+    });
+  });
+
+/** The periods of two years and more read better with their years beside them. */
+function describeRetention(days: number): string {
+  const years = Math.round(days / 365.25);
+  return years >= 2 ? `${days} (${years} years)` : String(days);
+}
+
+const retentionAllowed = `a CloudWatch Logs retention in days: ${LOG_RETENTION_DAYS.map(describeRetention).join(', ')}; or "${NEVER_EXPIRE}" to keep logs forever`;
+
+const logRetentionDays = z
+  .union([z.number(), z.literal(NEVER_EXPIRE)], { error: retentionAllowed })
+  .refine((days) => days === NEVER_EXPIRE || (LOG_RETENTION_DAYS as readonly number[]).includes(days), retentionAllowed)
+  .transform((days) => (days === NEVER_EXPIRE ? 0 : days));
 
 const timeZone = z.string().refine((zone) => {
   try {
@@ -86,7 +160,11 @@ const timeZone = z.string().refine((zone) => {
 const accountDisplayName = z.union(
   [
     z.strictObject({
-      value: z.string().min(1, 'a non-empty name').max(4096, 'at most 4096 characters'),
+      value: z
+        .string()
+        .max(4096, 'at most 4096 characters')
+        .refine((name) => name.trim() !== '', 'a name that is not blank')
+        .refine(withoutTemplateSyntax, TEMPLATE_SYNTAX_RULE),
       parameterName: parameterName.optional(),
     }),
     z.strictObject({ existingParameterName: parameterName }),
@@ -100,11 +178,9 @@ export const environmentSchema = z
     /** The provider refuses to touch any other account (allowed_account_ids). */
     accountId: z.string().regex(/^\d{12}$/, 'a 12-digit AWS account ID'),
     region,
-    tags: z.record(tagKey, tagValue).default({}),
+    tags: tags.default({}),
     state: z.strictObject({
-      bucket: z
-        .string()
-        .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'an S3 bucket name: 3-63 lower-case letters, digits, "." and "-"'),
+      bucket: bucketName,
       region,
     }),
     accountDisplayName,
@@ -112,11 +188,14 @@ export const environmentSchema = z
       topicName: z
         .string()
         .regex(/^[A-Za-z0-9_-]{1,256}$/, 'an SNS topic name: 1-256 letters, digits, "_" and "-"'),
-      emails: z.array(z.email('an e-mail address such as ops@example.com')).min(1, 'at least one e-mail address'),
+      emails,
       language: z.enum(LANGUAGES, `one of ${LANGUAGES.join(', ')}`).default('ja'),
       timeZone: timeZone.default('Asia/Tokyo'),
       /** Where the `help/` runbooks can be read (e.g. the repository's web view); mails link them. */
-      runbookBaseUrl: z.url({ protocol: /^https$/, error: 'an https:// URL of the folder that holds help/' }).optional(),
+      runbookBaseUrl: z
+        .url({ protocol: /^https$/, error: 'an https:// URL of the folder that holds help/' })
+        .refine(withoutTemplateSyntax, TEMPLATE_SYNTAX_RULE)
+        .optional(),
     }),
     failureAlerts: z
       .strictObject({
@@ -127,28 +206,24 @@ export const environmentSchema = z
           .min(1, 'at least one status')
           .default(['Failed', 'TimedOut']),
       })
-      .default({ extraDocuments: [], statuses: ['Failed', 'TimedOut'] }),
+      .prefault({}),
     updateTargets: z
       .strictObject({
         tagKey: tagKey.default('ope-type'),
         tagValues: z.array(tagValue).min(1, 'at least one tag value').default(['auto']),
       })
-      .default({ tagKey: 'ope-type', tagValues: ['auto'] }),
-    ssmAgentUpdate: association.default({ schedule: 'cron(0 5 ? * TUE *)', maxConcurrency: '100%', maxErrors: '0%' }),
-    cloudWatchAgentUpdate: association.default({ schedule: 'rate(30 days)', maxConcurrency: '100%', maxErrors: '0%' }),
+      .prefault({}),
+    ssmAgentUpdate: association('cron(0 5 ? * TUE *)'),
+    cloudWatchAgentUpdate: association('rate(30 days)'),
     agentMonitor: z
       .strictObject({
         /** Which managed nodes get an alarm: every node, or only those the update associations target. */
         scope: z.enum(MONITOR_SCOPES, `one of ${MONITOR_SCOPES.join(', ')}`).default('all'),
       })
-      .default({ scope: 'all' }),
+      .prefault({}),
     lambdaPackaging: z.enum(LAMBDA_PACKAGING_MODES, `one of ${LAMBDA_PACKAGING_MODES.join(', ')}`).default('archive'),
-    logRetentionDays: z
-      .number()
-      .refine((days) => (LOG_RETENTION_DAYS as readonly number[]).includes(days), {
-        message: `one of ${LOG_RETENTION_DAYS.join(', ')}`,
-      })
-      .default(90),
+    /** 0 once validated means never expire. */
+    logRetentionDays: logRetentionDays.default(90),
   })
   .transform((settings) => ({
     ...settings,
@@ -161,7 +236,7 @@ export const environmentSchema = z
       'value' in settings.accountDisplayName
         ? {
             value: settings.accountDisplayName.value,
-            parameterName: settings.accountDisplayName.parameterName ?? `/ssm-agent-ops/${settings.name}/account-display-name`,
+            parameterName: settings.accountDisplayName.parameterName ?? `/ops/ssm-agent-ops/${settings.name}/account-display-name`,
             create: true as const,
           }
         : { parameterName: settings.accountDisplayName.existingParameterName, create: false as const },

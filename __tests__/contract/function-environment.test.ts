@@ -8,7 +8,7 @@ const ROOT = join(__dirname, '..', '..');
 
 const notifier: NotifierEnvironmentSettings = {
   topicArn: 'arn:aws:sns:ap-northeast-1:333333333333:OPE',
-  displayNameParameter: '/ssm-agent-ops/prod/account-display-name',
+  displayNameParameter: '/ops/ssm-agent-ops/prod/account-display-name',
   idempotencyTable: 'ssm-agent-ops-prod-notifier-idempotency',
   watchedStatuses: ['Failed', 'TimedOut'],
   agentAlarmPrefix: 'ssm-agent-ops-prod-agent-',

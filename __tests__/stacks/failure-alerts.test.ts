@@ -116,7 +116,7 @@ describe('notifier', () => {
     );
     expect(notifierEnvironment.decode(applied)).toEqual({
       topicArn: 'arn:aws:sns:ap-northeast-1:333333333333:OPE',
-      displayNameParameter: '/ssm-agent-ops/prod/account-display-name',
+      displayNameParameter: '/ops/ssm-agent-ops/prod/account-display-name',
       idempotencyTable: 'ssm-agent-ops-prod-notifier-idempotency',
       watchedStatuses: ['Failed', 'TimedOut'],
       agentAlarmPrefix: 'ssm-agent-ops-prod-agent-',
@@ -186,7 +186,7 @@ describe('notifier', () => {
         Resource: 'arn:aws:ssm:ap-northeast-1:333333333333:association/*',
       },
       { Sid: 'ReadManagedNodeDetails', Effect: 'Allow', Action: 'ssm:DescribeInstanceInformation', Resource: '*' },
-      { Sid: 'ReadAccountDisplayName', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: 'arn:aws:ssm:ap-northeast-1:333333333333:parameter/ssm-agent-ops/prod/account-display-name' },
+      { Sid: 'ReadAccountDisplayName', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: 'arn:aws:ssm:ap-northeast-1:333333333333:parameter/ops/ssm-agent-ops/prod/account-display-name' },
       { Sid: 'ReadInstanceNameTags', Effect: 'Allow', Action: 'ec2:DescribeTags', Resource: '*' },
       {
         Sid: 'RememberMailedRuns',

@@ -189,7 +189,7 @@ describe('SsmAgentOpsStack', () => {
   describe('account display name', () => {
     it('is created from the settings', () => {
       expect(onlyResource(prod, 'aws_ssm_parameter')).toEqual(
-        expect.objectContaining({ name: '/ssm-agent-ops/prod/account-display-name', type: 'String', value: '本番アカウント' }),
+        expect.objectContaining({ name: '/ops/ssm-agent-ops/prod/account-display-name', type: 'String', value: '本番アカウント' }),
       );
     });
 

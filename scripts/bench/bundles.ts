@@ -13,7 +13,7 @@ const BENCH = environmentNames('bench');
 const STAND_IN_ENVIRONMENTS: Record<string, Record<string, string>> = {
   notifier: notifierEnvironment.encode({
     topicArn: 'arn:aws:sns:ap-northeast-1:123456789012:OPE',
-    displayNameParameter: '/ssm-agent-ops/bench/account-display-name',
+    displayNameParameter: '/ops/ssm-agent-ops/bench/account-display-name',
     idempotencyTable: `${BENCH.resourcePrefix}-notifier-idempotency`,
     watchedStatuses: ['Failed', 'TimedOut'],
     agentAlarmPrefix: BENCH.agentAlarmPrefix,
