@@ -15,13 +15,16 @@ export interface EnvironmentNames {
   readonly agentAlarmPrefix: string;
   /** CloudWatch namespace of the agent monitor's metrics. */
   readonly metricNamespace: string;
-  readonly functionNames: { readonly notifier: string; readonly agentMonitor: string };
+  readonly functionNames: { readonly notifier: string; readonly agentWatch: string; readonly fleetInventory: string };
   readonly ruleNames: {
     readonly failedCommands: string;
     readonly failedAssociations: string;
     readonly agentAlarmState: string;
-    readonly agentMonitorSchedule: string;
+    readonly agentWatchSchedule: string;
+    readonly fleetInventorySchedule: string;
   };
+  /** The agent health monitor's DynamoDB table of the nodes in scope and their alarms. */
+  readonly nodeRegistryTable: string;
 }
 
 /** The names of one environment's stack and resources. */
@@ -34,12 +37,14 @@ export function environmentNames(environment: string): EnvironmentNames {
     resourcePrefix,
     agentAlarmPrefix: named('agent-'),
     metricNamespace: `SSMAgentOps/${environment}`,
-    functionNames: { notifier: named('notifier'), agentMonitor: named('agent-monitor') },
+    functionNames: { notifier: named('notifier'), agentWatch: named('agent-watch'), fleetInventory: named('fleet-inventory') },
     ruleNames: {
       failedCommands: named('failed-commands'),
       failedAssociations: named('failed-associations'),
       agentAlarmState: named('agent-alarm-state'),
-      agentMonitorSchedule: named('agent-monitor-schedule'),
+      agentWatchSchedule: named('agent-watch-schedule'),
+      fleetInventorySchedule: named('fleet-inventory-schedule'),
     },
+    nodeRegistryTable: named('node-registry'),
   };
 }
