@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { agentMonitorEnvironment, type AgentMonitorEnvironmentSettings } from '../../contract/agent-monitor-environment';
+import { agentWatchEnvironment, type AgentWatchEnvironmentSettings } from '../../contract/agent-watch-environment';
+import { fleetInventoryEnvironment, type FleetInventoryEnvironmentSettings } from '../../contract/fleet-inventory-environment';
 import { SERVICE_NAME_VARIABLE } from '../../contract/function-environment';
 import { notifierEnvironment, type NotifierEnvironmentSettings } from '../../contract/notifier-environment';
 
@@ -17,18 +18,26 @@ const notifier: NotifierEnvironmentSettings = {
   environmentName: 'prod',
   runbookBaseUrl: 'https://git.example.com/ops/ssm-agent-ops/blob/main',
 };
-const monitor: AgentMonitorEnvironmentSettings = {
+const watch: AgentWatchEnvironmentSettings = {
   namespace: 'SSMAgentOps/prod',
   alarmNamePrefix: 'ssm-agent-ops-prod-agent-',
+  registryTable: 'ssm-agent-ops-prod-node-registry',
+};
+const inventory: FleetInventoryEnvironmentSettings = {
+  ...watch,
   scopeTag: { key: 'patch group', values: ['web', 'batch'] },
+  inventoryMinutes: 15,
+  sweepMinutes: 60,
+  alarmWritesPerSecond: 2.5,
 };
 
 describe('function environments', () => {
   it('give the handler back exactly the settings the stack encoded', () => {
     expect(notifierEnvironment.decode(notifierEnvironment.encode(notifier))).toEqual(notifier);
-    expect(agentMonitorEnvironment.decode(agentMonitorEnvironment.encode(monitor))).toEqual(monitor);
-    const unscoped = { ...monitor, scopeTag: undefined };
-    expect(agentMonitorEnvironment.decode(agentMonitorEnvironment.encode(unscoped))).toEqual({ namespace: monitor.namespace, alarmNamePrefix: monitor.alarmNamePrefix });
+    expect(agentWatchEnvironment.decode(agentWatchEnvironment.encode(watch))).toEqual(watch);
+    expect(fleetInventoryEnvironment.decode(fleetInventoryEnvironment.encode(inventory))).toEqual(inventory);
+    const unscoped = { ...inventory, scopeTag: undefined };
+    expect(fleetInventoryEnvironment.decode(fleetInventoryEnvironment.encode(unscoped))).toEqual(JSON.parse(JSON.stringify(unscoped)));
   });
 
   it('leave optional settings unset rather than empty', () => {
@@ -46,7 +55,8 @@ describe('function environments', () => {
 
   it('name Powertools the service of every log line after the function', () => {
     expect(notifierEnvironment.encode(notifier)[SERVICE_NAME_VARIABLE]).toBe('notifier');
-    expect(agentMonitorEnvironment.encode(monitor)[SERVICE_NAME_VARIABLE]).toBe('agent-monitor');
+    expect(agentWatchEnvironment.encode(watch)[SERVICE_NAME_VARIABLE]).toBe('agent-watch');
+    expect(fleetInventoryEnvironment.encode(inventory)[SERVICE_NAME_VARIABLE]).toBe('fleet-inventory');
   });
 
   it('fail the cold start naming every missing or bad variable at once', () => {
@@ -66,9 +76,11 @@ describe('function environments', () => {
       `  - ${names.runbookBaseUrl} = "not a url" is not allowed; allowed: a URL`,
     ]);
 
-    const scopeVariable = agentMonitorEnvironment.variables.scopeTag;
-    expect(() => agentMonitorEnvironment.decode({ ...agentMonitorEnvironment.encode(monitor), [scopeVariable]: '{"key":"","values":[]}' })).toThrow(
-      `The agent-monitor function's environment is invalid:\n  - ${scopeVariable}.key = "" is not allowed; allowed: non-empty text\n  - ${scopeVariable}.values = [] is not allowed; allowed: at least one tag value`,
+    const { scopeTag: scopeVariable, alarmWritesPerSecond: rateVariable } = fleetInventoryEnvironment.variables;
+    expect(() =>
+      fleetInventoryEnvironment.decode({ ...fleetInventoryEnvironment.encode(inventory), [scopeVariable]: '{"key":"","values":[]}', [rateVariable]: '0' }),
+    ).toThrow(
+      `The fleet-inventory function's environment is invalid:\n  - ${scopeVariable}.key = "" is not allowed; allowed: non-empty text\n  - ${scopeVariable}.values = [] is not allowed; allowed: at least one tag value\n  - ${rateVariable} = 0 is not allowed; allowed: a positive number of calls per second`,
     );
   });
 
@@ -81,7 +93,7 @@ describe('function environments', () => {
         .filter((file) => /\.(ts|cjs|js|mjs|json|md)$/.test(file) && statSync(file).isFile());
     });
     const texts = sources.map((file) => ({ file: relative(ROOT, file), text: readFileSync(file, 'utf8') }));
-    for (const name of new Set([...notifierEnvironment.variableNames, ...agentMonitorEnvironment.variableNames])) {
+    for (const name of new Set([...notifierEnvironment.variableNames, ...agentWatchEnvironment.variableNames, ...fleetInventoryEnvironment.variableNames])) {
       const places = texts.flatMap(({ file, text }) => [...text.matchAll(new RegExp(`\\b${name}\\b`, 'g'))].map(() => file));
       expect({ name, places }).toEqual({ name, places: [expect.stringMatching(/^contract\//)] });
     }
