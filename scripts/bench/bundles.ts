@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { agentMonitorEnvironment } from '../../contract/agent-monitor-environment';
+import { AGENT_MONITOR_DEFAULTS } from '../../config/schema';
+import { agentWatchEnvironment } from '../../contract/agent-watch-environment';
+import { fleetInventoryEnvironment } from '../../contract/fleet-inventory-environment';
 import { environmentNames } from '../../contract/names';
 import { notifierEnvironment } from '../../contract/notifier-environment';
 import { lambdaNames, DIST_DIR } from '../build';
@@ -22,7 +24,14 @@ const STAND_IN_ENVIRONMENTS: Record<string, Record<string, string>> = {
     environmentName: 'bench',
     runbookBaseUrl: undefined,
   }),
-  'agent-monitor': agentMonitorEnvironment.encode({ namespace: BENCH.metricNamespace, alarmNamePrefix: BENCH.agentAlarmPrefix, scopeTag: undefined }),
+  'agent-watch': agentWatchEnvironment.encode({ namespace: BENCH.metricNamespace, alarmNamePrefix: BENCH.agentAlarmPrefix, registryTable: BENCH.nodeRegistryTable }),
+  'fleet-inventory': fleetInventoryEnvironment.encode({
+    namespace: BENCH.metricNamespace,
+    alarmNamePrefix: BENCH.agentAlarmPrefix,
+    registryTable: BENCH.nodeRegistryTable,
+    scopeTag: undefined,
+    ...AGENT_MONITOR_DEFAULTS,
+  }),
 };
 
 function standInEnvironment(name: string): Record<string, string> {
