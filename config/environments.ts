@@ -28,6 +28,9 @@ export const environments: EnvironmentInput[] = [
     tags: { ...shared.tags, Environment: 'stg' },
     accountDisplayName: { value: '検証アカウント' },
     alerts: { topicName: 'OPE-stg', emails: ['ops-stg@example.com'] },
+    // Each CloudWatch Agent update also re-applies the agent's configuration and restarts the agent;
+    // the instances' role must be allowed to read these parameters (README "CloudWatch Agent updates").
+    cloudWatchAgentUpdate: { configurationParameter: { linux: 'AmazonCloudWatch-linux', windows: 'AmazonCloudWatch-windows' } },
     logRetentionDays: 90,
   },
   {

@@ -2,6 +2,13 @@ import { z } from 'zod';
 import { regionProblem } from '../contract/aws-partitions';
 import { FAILURE_STATUSES } from '../contract/events';
 import { LANGUAGES } from '../contract/languages';
+import {
+  AGENT_CONFIGURATION_PLATFORMS,
+  MAX_PARAMETER_HIERARCHY_LEVELS,
+  PACKAGE_INSTALLATION_TYPES,
+  SSM_PARAMETER_NAME_PATTERN,
+  type AgentConfigurationPlatform,
+} from '../contract/ssm-documents';
 import { bucketNameProblem } from './bucket-name';
 import { scheduleProblem } from './schedule';
 
@@ -93,21 +100,63 @@ const documentName = z
   .regex(/^[a-zA-Z0-9_\-.:/]{3,128}$/, 'an SSM document name: 3-128 characters from a-z A-Z 0-9 _ - . : /');
 
 /**
- * One update association. Every field has its own default and the object defaults to `{}`, so setting
- * one field keeps the defaults of the others.
+ * The fields of one update association. Every field has its own default and the object defaults to
+ * `{}`, so setting one field keeps the defaults of the others.
  */
-function association(defaultSchedule: string) {
-  return z
-    .strictObject({
-      /** Defaults to `<environment>-<what it updates>`. */
-      name: associationName.optional(),
-      /** Association schedules run in UTC. */
-      schedule: schedule.default(defaultSchedule),
-      maxConcurrency: z.string().regex(MAX_CONCURRENCY, 'a count such as 10 or a percentage from 1% to 100%').default('100%'),
-      maxErrors: z.string().regex(MAX_ERRORS, 'a count such as 0 or 10, or a percentage from 0% to 100%').default('0%'),
-    })
-    .prefault({});
+function associationFields(defaultSchedule: string) {
+  return {
+    /** Defaults to `<environment>-<what it updates>`. */
+    name: associationName.optional(),
+    /** Association schedules run in UTC. */
+    schedule: schedule.default(defaultSchedule),
+    maxConcurrency: z.string().regex(MAX_CONCURRENCY, 'a count such as 10 or a percentage from 1% to 100%').default('100%'),
+    maxErrors: z.string().regex(MAX_ERRORS, 'a count such as 0 or 10, or a percentage from 0% to 100%').default('0%'),
+  };
 }
+
+/**
+ * A parameter holding a CloudWatch Agent configuration, as AmazonCloudWatch-ManageAgent takes it: a
+ * plain name (the agent's own wizard proposes `AmazonCloudWatch-linux`) or a hierarchical one. One
+ * name: ManageAgent would read commas as a list of configurations to merge.
+ */
+const agentConfigurationParameter = z
+  .string()
+  .regex(
+    new RegExp(SSM_PARAMETER_NAME_PATTERN),
+    `an SSM parameter name such as AmazonCloudWatch-linux or /ops/cloudwatch-agent/linux: a-z A-Z 0-9 _ . -, and "/" before each of at most ${MAX_PARAMETER_HIERARCHY_LEVELS} levels`,
+  )
+  .max(1011, 'an SSM parameter name of at most 1011 characters')
+  .refine((name) => !/^\/?(aws|ssm)/i.test(name), 'a name that does not start with aws or ssm, with or without "/" (reserved by AWS)');
+
+/** A configuration for each platform that has one: a Linux configuration does not suit a Windows agent. */
+const agentConfigurationByPlatform = z
+  .strictObject({
+    linux: agentConfigurationParameter.optional(),
+    windows: agentConfigurationParameter.optional(),
+  } satisfies Record<AgentConfigurationPlatform, unknown>)
+  .refine((byPlatform) => Object.values(byPlatform).some((name) => name !== undefined), {
+    message: `a parameter name for at least one of ${Object.keys(AGENT_CONFIGURATION_PLATFORMS).join(', ')}`,
+  });
+
+/** The CloudWatch Agent update association, and how it keeps the agent running with its configuration. */
+const cloudWatchAgentUpdate = z
+  .strictObject({
+    ...associationFields('rate(30 days)'),
+    /** How the package replaces an installed agent when AWS has published a newer one. */
+    installationType: z
+      .enum(PACKAGE_INSTALLATION_TYPES, `one of ${PACKAGE_INSTALLATION_TYPES.map((type) => JSON.stringify(type)).join(', ')}`)
+      .default('Uninstall and reinstall'),
+    /**
+     * The parameter holding the agent's configuration, for every platform or per platform. Set, every
+     * run also re-applies it and (re)starts the agent, through the environment's own document.
+     */
+    configurationParameter: z
+      .union([agentConfigurationParameter, agentConfigurationByPlatform], {
+        error: `a parameter name, or { ${Object.keys(AGENT_CONFIGURATION_PLATFORMS).join(', ')} } with a parameter name for each platform that has one`,
+      })
+      .optional(),
+  })
+  .prefault({});
 
 /**
  * Addresses are compared ignoring case: the domain is case-insensitive (RFC 5321) and mailbox providers
@@ -213,8 +262,8 @@ export const environmentSchema = z
         tagValues: z.array(tagValue).min(1, 'at least one tag value').default(['auto']),
       })
       .prefault({}),
-    ssmAgentUpdate: association('cron(0 5 ? * TUE *)'),
-    cloudWatchAgentUpdate: association('rate(30 days)'),
+    ssmAgentUpdate: z.strictObject(associationFields('cron(0 5 ? * TUE *)')).prefault({}),
+    cloudWatchAgentUpdate,
     agentMonitor: z
       .strictObject({
         /** Which managed nodes get an alarm: every node, or only those the update associations target. */
@@ -246,4 +295,7 @@ export const environmentSchema = z
 export type EnvironmentInput = z.input<typeof environmentSchema>;
 /** Validated settings of one environment, defaults filled in. */
 export type EnvironmentSettings = z.output<typeof environmentSchema>;
+/** Validated settings of one update association. */
 export type AssociationSettings = EnvironmentSettings['ssmAgentUpdate'];
+/** Validated settings of the CloudWatch Agent update: an association, and what else each run does. */
+export type CloudWatchAgentUpdateSettings = EnvironmentSettings['cloudWatchAgentUpdate'];

@@ -22,11 +22,19 @@ export interface EnvironmentNames {
     readonly agentAlarmState: string;
     readonly agentMonitorSchedule: string;
   };
+  /** SSM documents the environment owns; document names share the account and region's namespace. */
+  readonly documentNames: {
+    /** The CloudWatch Agent update that also re-applies the agent's configuration (only when one is named). */
+    readonly cloudWatchAgentUpdate: string;
+  };
 }
+
+const STACK_NAME_PREFIX = 'ssm-agent-ops-';
+const CLOUDWATCH_AGENT_UPDATE_DOCUMENT_SUFFIX = 'cloudwatch-agent-update';
 
 /** The names of one environment's stack and resources. */
 export function environmentNames(environment: string): EnvironmentNames {
-  const stackName = `ssm-agent-ops-${environment}`;
+  const stackName = `${STACK_NAME_PREFIX}${environment}`;
   const resourcePrefix = stackName;
   const named = (suffix: string) => `${resourcePrefix}-${suffix}`;
   return {
@@ -41,5 +49,17 @@ export function environmentNames(environment: string): EnvironmentNames {
       agentAlarmState: named('agent-alarm-state'),
       agentMonitorSchedule: named('agent-monitor-schedule'),
     },
+    documentNames: { cloudWatchAgentUpdate: named(CLOUDWATCH_AGENT_UPDATE_DOCUMENT_SUFFIX) },
   };
+}
+
+/** The shape every environment's CloudWatch Agent update document has: `ssm-agent-ops-<environment>-cloudwatch-agent-update`. */
+const CLOUDWATCH_AGENT_UPDATE_DOCUMENT = new RegExp(`^${STACK_NAME_PREFIX}[a-z][a-z0-9-]*-${CLOUDWATCH_AGENT_UPDATE_DOCUMENT_SUFFIX}$`);
+
+/**
+ * Whether a document is an environment's CloudWatch Agent update document. The notifier recognises it
+ * by its name alone, so the function needs no setting for it.
+ */
+export function isCloudWatchAgentUpdateDocument(documentName: string): boolean {
+  return CLOUDWATCH_AGENT_UPDATE_DOCUMENT.test(documentName);
 }

@@ -15,6 +15,7 @@ import { createNotifier } from '../lambdas/notifier/notifier';
 import { logger } from '../lambdas/shared/powertools';
 import { SsmAgentOpsStack } from '../stacks/ssm-agent-ops-stack';
 import { ACCOUNT_DISPLAY_NAME, cannedAws, type CannedAws } from '../fixtures/canned-aws';
+import { answerCloudWatchAgentUpdateRuns, cloudWatchAgentUpdateInvocation } from '../fixtures/cloudwatch-agent-update';
 import {
   FLEET_AGENT_ALARM_PREFIX,
   FLEET,
@@ -30,6 +31,10 @@ const FUNCTION_NAME = 'ssm-agent-ops-prod-notifier';
 const MAILS: { title: string; event: () => unknown }[] = [
   { title: 'SSM Agent update failed (Run Command)', event: failedUpdateInvocation },
   { title: 'CloudWatch Agent update failed (State Manager association, late in the UTC day)', event: failedPackageAssociation },
+  {
+    title: "CloudWatch Agent configuration failed (the environment's own update document; the instance role cannot read the parameter)",
+    event: cloudWatchAgentUpdateInvocation,
+  },
   { title: 'SSM Agent connection lost (agent alarm ALARM)', event: () => agentAlarmEvent('ALARM') },
   { title: 'SSM Agent connection restored (agent alarm OK)', event: () => agentAlarmEvent('OK') },
   { title: 'An event the notifier cannot handle (a successful run reached it)', event: succeededUpdateInvocation },
@@ -79,6 +84,7 @@ async function main() {
   for (const language of LANGUAGES) {
     // Each language gets its own AWS and idempotency table: the same run is mailed once per table.
     const aws = cannedAws();
+    answerCloudWatchAgentUpdateRuns(aws.ssmMock);
     const handler = notifierFor(language, aws);
     for (const mail of MAILS) {
       const before = aws.mails().length;

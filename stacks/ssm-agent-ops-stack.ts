@@ -58,6 +58,7 @@ export class SsmAgentOpsStack extends TerraformStack {
       targets: settings.updateTargets,
       ssmAgent: settings.ssmAgentUpdate,
       cloudWatchAgent: settings.cloudWatchAgentUpdate,
+      cloudWatchAgentDocumentName: names.documentNames.cloudWatchAgentUpdate,
     });
     this.alertTopic = new AlertTopic(this, 'alert-topic', {
       topicName: settings.alerts.topicName,

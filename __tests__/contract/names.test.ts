@@ -1,4 +1,4 @@
-import { environmentNames } from '../../contract/names';
+import { environmentNames, isCloudWatchAgentUpdateDocument } from '../../contract/names';
 
 describe('environment names', () => {
   it('derive every name of an environment from its name', () => {
@@ -14,12 +14,22 @@ describe('environment names', () => {
         agentAlarmState: 'ssm-agent-ops-prod-agent-alarm-state',
         agentMonitorSchedule: 'ssm-agent-ops-prod-agent-monitor-schedule',
       },
+      documentNames: { cloudWatchAgentUpdate: 'ssm-agent-ops-prod-cloudwatch-agent-update' },
     });
   });
 
   it('name every resource, alarm and rule with the resource prefix, which the resource policies admit', () => {
     const names = environmentNames('stg');
-    const all = [names.agentAlarmPrefix, ...Object.values(names.functionNames), ...Object.values(names.ruleNames)];
+    const all = [names.agentAlarmPrefix, ...Object.values(names.functionNames), ...Object.values(names.ruleNames), ...Object.values(names.documentNames)];
     for (const name of all) expect(name.startsWith(`${names.resourcePrefix}-`)).toBe(true);
+  });
+
+  it("recognise every environment's CloudWatch Agent update document, and no other document", () => {
+    for (const environment of ['dev', 'stg', 'prod', 'team-a-2']) {
+      expect(isCloudWatchAgentUpdateDocument(environmentNames(environment).documentNames.cloudWatchAgentUpdate)).toBe(true);
+    }
+    for (const other of ['AWS-ConfigureAWSPackage', 'AmazonCloudWatch-ManageAgent', 'ssm-agent-ops--cloudwatch-agent-update', 'my-ssm-agent-ops-prod-cloudwatch-agent-update']) {
+      expect(isCloudWatchAgentUpdateDocument(other)).toBe(false);
+    }
   });
 });

@@ -58,6 +58,8 @@ export interface MailCatalogue {
     readonly purposes: {
       readonly ssmAgentUpdate: string;
       readonly cloudWatchAgentUpdate: string;
+      /** The environment's own document: the update, then the configuration re-applied and the agent restarted. */
+      readonly cloudWatchAgentUpdateAndConfiguration: string;
       readonly packageConfiguration: (packageName: string) => string;
       readonly documentRun: (documentName: string) => string;
     };
@@ -147,6 +149,7 @@ const ja: MailCatalogue = {
     purposes: {
       ssmAgentUpdate: 'SSM Agent の更新',
       cloudWatchAgentUpdate: 'CloudWatch Agent の更新',
+      cloudWatchAgentUpdateAndConfiguration: 'CloudWatch Agent の更新と設定の再適用',
       packageConfiguration: (packageName) => `パッケージ ${packageName} の構成`,
       documentRun: (documentName) => `ドキュメント ${documentName} の実行`,
     },
@@ -224,6 +227,7 @@ const en: MailCatalogue = {
     purposes: {
       ssmAgentUpdate: 'SSM Agent update',
       cloudWatchAgentUpdate: 'CloudWatch Agent update',
+      cloudWatchAgentUpdateAndConfiguration: 'CloudWatch Agent update and configuration',
       packageConfiguration: (packageName) => `configuration of package ${packageName}`,
       documentRun: (documentName) => `run of document ${documentName}`,
     },

@@ -1,3 +1,4 @@
+import { isCloudWatchAgentUpdateDocument } from '../../contract/names';
 import type { RunbookId } from '../../contract/runbooks';
 import { CLOUDWATCH_AGENT_PACKAGE, PACKAGE_DOCUMENT, SSM_AGENT_UPDATE_DOCUMENT } from '../../contract/ssm-documents';
 import { associationUrl, commandInvocationUrl } from '../shared/console-links';
@@ -37,6 +38,7 @@ export interface FailureReport {
 /** The runbook an operator should follow for this failure. */
 export function failureRunbook(report: Pick<FailureReport, 'documentName' | 'packageName' | 'source'>): RunbookId {
   if (report.documentName === SSM_AGENT_UPDATE_DOCUMENT) return 'ssm-agent-update-failure';
+  if (isCloudWatchAgentUpdateDocument(report.documentName)) return 'cloudwatch-agent-update-failure';
   if (report.documentName === PACKAGE_DOCUMENT && (report.packageName ?? CLOUDWATCH_AGENT_PACKAGE) === CLOUDWATCH_AGENT_PACKAGE) {
     return 'cloudwatch-agent-update-failure';
   }
@@ -47,6 +49,7 @@ export function failureRunbook(report: Pick<FailureReport, 'documentName' | 'pac
 function purpose(report: FailureReport, words: MailCatalogue): string {
   const { purposes } = words.failure;
   if (report.documentName === SSM_AGENT_UPDATE_DOCUMENT) return purposes.ssmAgentUpdate;
+  if (isCloudWatchAgentUpdateDocument(report.documentName)) return purposes.cloudWatchAgentUpdateAndConfiguration;
   if (report.documentName === PACKAGE_DOCUMENT) {
     const name = report.packageName ?? CLOUDWATCH_AGENT_PACKAGE;
     return name === CLOUDWATCH_AGENT_PACKAGE ? purposes.cloudWatchAgentUpdate : purposes.packageConfiguration(name);
