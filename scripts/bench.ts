@@ -41,7 +41,7 @@ async function main() {
     ]),
   ]);
 
-  section('Notifier bundle against builds with the EC2 client (cold require: median of 7 interleaved fresh processes)');
+  section('Notifier bundle against builds with the EC2 client (cold require: median of 11 interleaved fresh processes)');
   table([
     ['build', 'bundle', 'gzipped', 'cold require', 'ratio', 'target'],
     ...(await benchNotifierVariants()).map((variant, index) => [

@@ -79,7 +79,7 @@ export const readNameTag = (instanceId: string) =>
  * builds are written to a temporary directory and deleted; cold requires are interleaved so that all
  * builds meet the same machine load.
  */
-export async function benchNotifierVariants(runs = 7): Promise<NotifierVariantFigures[]> {
+export async function benchNotifierVariants(runs = 11): Promise<NotifierVariantFigures[]> {
   const scratch = mkdtempSync(join(tmpdir(), 'ssm-agent-ops-notifier-variants-'));
   try {
     const sdkDefaults = { ...bundleOptions, alias: {} };
