@@ -85,7 +85,7 @@ export function createNotifier(dependencies: NotifierDependencies) {
   const timing: NotifierTiming = { ...TIMING, ...dependencies.timing };
   const idempotencyConfig = new IdempotencyConfig({ expiresAfterSeconds: REMEMBER_SENT_MAILS_SECONDS });
   // Publishing is the last thing the idempotent function does, so that Powertools records the mail as
-  // sent right after SNS accepted it: that gap is the only one in which a mail can go out twice.
+  // sent right after SNS accepted it; the README lists the few ways a mail can still go out twice.
   const mailOnce = makeIdempotent(
     async (_key: MailKey, compose: () => Promise<Mail>, receipt: Receipt) => {
       const mail = await compose();
@@ -190,8 +190,9 @@ export function createNotifier(dependencies: NotifierDependencies) {
       }
       case 'association-run': {
         logger.info('Event received', { kind: parsed.kind, eventId: parsed.eventId, associationId: parsed.associationId, status: parsed.status });
-        // Every event of one run carries the run's start: the key needs no lookup that could fail.
-        const key = { associationRun: parsed.associationId, executedAt: parsed.lastExecutionAt?.toISOString() ?? parsed.eventId };
+        // Every event of one run carries the run's start: the key needs no lookup that could fail. An
+        // event without it can only be recognised when it is delivered again.
+        const key = { associationRun: parsed.associationId, executedAt: parsed.lastExecutionAt?.toISOString() ?? `event ${parsed.eventId}` };
         await mailOnceWaitingForTwin(key, async () => renderAssociationRunMail(await gatherAssociationRunReport(parsed), settings), context);
         return;
       }

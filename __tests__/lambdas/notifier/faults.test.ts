@@ -5,6 +5,8 @@ import {
   failedUpdateAssociation,
   failedUpdateInvocation,
 } from '../../../fixtures/events';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sdkClientConfig } from '../../../lambdas/shared/sdk';
 import { CONNECTION_RESET, UNAVAILABLE_PAGE, denied, serverError, throttled } from '../../helpers/aws-faults';
 import type { Fault } from '../../helpers/fake-aws';
 import { contextWithTimeout } from './harness';
@@ -16,7 +18,7 @@ import { wireNotifier, type Delivery, type WireNotifier } from './wire-harness';
 
 /** Short waits, so that tests of the waits take milliseconds. */
 const FAST = { twinPollMs: 10, twinReserveMs: 200, recordAgainPauseMs: 10, finishMs: 50 };
-const MAX_ATTEMPTS = 5;
+const MAX_ATTEMPTS = sdkClientConfig.maxAttempts;
 
 describe('the notifier through the AWS SDK, against AWS error answers', () => {
   let notifier: WireNotifier;
@@ -87,14 +89,12 @@ describe('the notifier through the AWS SDK, against AWS error answers', () => {
     const CALLS = [
       'SSM.DescribeAssociationExecutions',
       'SSM.DescribeAssociationExecutionTargets',
-      'SSM.ListCommandInvocations',
       'SSM.GetCommandInvocation',
       'SSM.ListCommands',
       'SSM.GetParameter',
       'Tagging.GetResources',
       'SNS.Publish',
       'DynamoDB.PutItem',
-      'DynamoDB.DeleteItem',
     ];
     const FAULTS = { throttled, 'a 5xx answer': serverError, denied };
     const ORDERS = {
@@ -103,10 +103,44 @@ describe('the notifier through the AWS SDK, against AWS error answers', () => {
       'both at the same moment': { events: () => [failedPackageAssociation(), failedPackageInvocation()], together: true },
     };
 
-    it('covers every call the notifier makes for them (DynamoDB.UpdateItem is tested on its own below)', async () => {
+    it('covers every call the notifier makes for them (the calls made only after another fails are tested on their own below)', async () => {
       await deliverAsLambda(ORDERS['both at the same moment'].events(), true);
       const made = new Set(notifier.fake.calls.map((call) => call.operation));
-      expect([...made].filter((operation) => !CALLS.includes(operation)).sort()).toEqual(['DynamoDB.UpdateItem']);
+      expect([...made].sort()).toEqual([...CALLS, 'DynamoDB.UpdateItem'].sort());
+    });
+
+    it('links through the node’s invocations when the association’s runs are denied, and fails the invocation while that lookup is throttled', async () => {
+      notifier.fake.inject('SSM.DescribeAssociationExecutions', denied('SSM.DescribeAssociationExecutions'));
+      notifier.fake.inject('SSM.ListCommandInvocations', throttled('SSM.ListCommandInvocations'));
+      const deadLettered = await deliverAsLambda(ORDERS['the association event first'].events(), false);
+      expect(deadLettered).toHaveLength(1);
+      expect(notifier.fake.callsOf('SSM.ListCommandInvocations')).toHaveLength(3 * MAX_ATTEMPTS);
+      notifier.fake.heal();
+      notifier.fake.inject('SSM.DescribeAssociationExecutions', denied('SSM.DescribeAssociationExecutions'));
+      expect(await notifier.deliver(deadLettered[0])).toEqual({ ok: true });
+      expect(notifier.mails()).toHaveLength(1);
+    });
+
+    it('says so, as documented, when both ways of linking are denied: the Run Command mail of the run may then come too', async () => {
+      notifier.fake.inject('SSM.DescribeAssociationExecutions', denied('SSM.DescribeAssociationExecutions'));
+      notifier.fake.inject('SSM.ListCommandInvocations', denied('SSM.ListCommandInvocations'));
+      expect(await deliverAsLambda(ORDERS['the association event first'].events(), false)).toEqual([]);
+      const [association, command] = notifier.mails();
+      expect(association!.Message).toContain('同じ失敗について Run Command の失敗通知が別に届くことがあります。');
+      expect(command!.Message).toContain('(Run Command、状態: Failed)');
+    });
+
+    it('never mails twice when a failed attempt cannot let go of the run (DynamoDB.DeleteItem refused): the key frees itself at that invocation’s deadline', async () => {
+      notifier.fake.inject('SNS.Publish', throttled('SNS.Publish'), MAX_ATTEMPTS);
+      notifier.fake.inject('DynamoDB.DeleteItem', denied('DynamoDB.DeleteItem'));
+      const first = await notifier.deliver(failedPackageInvocation(), contextWithTimeout(800));
+      expect(first).toMatchObject({ ok: false, error: { name: 'IdempotencyPersistenceLayerError' } });
+      expect(notifier.fake.callsOf('DynamoDB.DeleteItem')).toHaveLength(1);
+      expect(await notifier.deliver(failedPackageAssociation(), contextWithTimeout(300))).toMatchObject({ ok: false, error: { name: 'IdempotencyAlreadyInProgressError' } });
+      await sleep(800);
+      expect(await notifier.deliver(failedPackageAssociation())).toEqual({ ok: true });
+      expect(await notifier.deliver(failedPackageInvocation())).toEqual({ ok: true });
+      expect(notifier.mails()).toHaveLength(1);
     });
 
     const cases = CALLS.flatMap((call) =>
