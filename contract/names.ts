@@ -19,6 +19,7 @@ export interface EnvironmentNames {
   readonly ruleNames: {
     readonly failedCommands: string;
     readonly failedAssociations: string;
+    readonly failedAssociationRuns: string;
     readonly agentAlarmState: string;
     readonly agentMonitorSchedule: string;
   };
@@ -46,6 +47,7 @@ export function environmentNames(environment: string): EnvironmentNames {
     ruleNames: {
       failedCommands: named('failed-commands'),
       failedAssociations: named('failed-associations'),
+      failedAssociationRuns: named('failed-association-runs'),
       agentAlarmState: named('agent-alarm-state'),
       agentMonitorSchedule: named('agent-monitor-schedule'),
     },

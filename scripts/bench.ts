@@ -3,7 +3,7 @@
  * baseline measured in the same run; fleet figures run the product and the seed design against the
  * same simulated AWS.
  */
-import { benchBundles } from './bench/bundles';
+import { benchBundles, benchNotifierVariants } from './bench/bundles';
 import { benchFleet, LATENCY_MS, LOST_SHARE, PRICES, type FleetFigures } from './bench/fleet';
 import { benchSynth } from './bench/synth';
 
@@ -38,6 +38,19 @@ async function main() {
       `${(bundle.bytes / 1024).toFixed(0)} KiB`,
       `${(bundle.gzipBytes / 1024).toFixed(0)} KiB`,
       `${bundle.coldRequireMs.toFixed(0)} ms`,
+    ]),
+  ]);
+
+  section('Notifier bundle against builds with the EC2 client (cold require: median of 11 interleaved fresh processes)');
+  table([
+    ['build', 'bundle', 'gzipped', 'cold require', 'ratio', 'target'],
+    ...(await benchNotifierVariants()).map((variant, index) => [
+      variant.name,
+      `${(variant.bytes / 1024).toFixed(0)} KiB`,
+      `${(variant.gzipBytes / 1024).toFixed(0)} KiB`,
+      `${variant.coldRequireMs.toFixed(0)} ms`,
+      index === 0 ? 'baseline' : `${variant.coldRequireRatio.toFixed(1)}x slower`,
+      index === 0 ? `<= 500 KiB: ${variant.bytes <= 500 * 1024 ? 'met' : 'MISSED'}` : '',
     ]),
   ]);
 

@@ -16,25 +16,39 @@ import { logger } from '../lambdas/shared/powertools';
 import { SsmAgentOpsStack } from '../stacks/ssm-agent-ops-stack';
 import { ACCOUNT_DISPLAY_NAME, cannedAws, type CannedAws } from '../fixtures/canned-aws';
 import { answerCloudWatchAgentUpdateRuns, cloudWatchAgentUpdateInvocation } from '../fixtures/cloudwatch-agent-update';
+import { DescribeAssociationExecutionsCommand, ListCommandInvocationsCommand, SSMServiceException } from '@aws-sdk/client-ssm';
 import {
   FLEET_AGENT_ALARM_PREFIX,
   FLEET,
   agentAlarmEvent,
+  associationStatusChange,
   failedPackageAssociation,
   failedUpdateInvocation,
+  noTargetsAssociationRun,
   succeededUpdateInvocation,
 } from '../fixtures/events';
 
 const FUNCTION_NAME = 'ssm-agent-ops-prod-notifier';
 
-/** The notifier's mails, in the order an operator meets them. */
-const MAILS: { title: string; event: () => unknown }[] = [
+/** The notifier's mails, in the order an operator meets them; `aws` lets an entry change what AWS answers. */
+const MAILS: { title: string; event: () => unknown; aws?: (aws: CannedAws) => void }[] = [
   { title: 'SSM Agent update failed (Run Command)', event: failedUpdateInvocation },
+  { title: 'The association run of that update failed as a whole (one node failed, one succeeded)', event: associationStatusChange },
   { title: 'CloudWatch Agent update failed (State Manager association, late in the UTC day)', event: failedPackageAssociation },
   {
     title: "CloudWatch Agent configuration failed (the environment's own update document; the instance role cannot read the parameter)",
     event: cloudWatchAgentUpdateInvocation,
   },
+  {
+    title: 'A State Manager failure that cannot be linked to its Run Command command (the notifier may not read the run)',
+    event: () => ({ ...failedPackageAssociation(), id: 'c7e2a9d4-1f3b-4c5d-8e6f-7a8b9c0d1e2f' }),
+    aws: (aws) => {
+      const denied = new SSMServiceException({ name: 'AccessDeniedException', message: 'not authorized', $fault: 'client', $metadata: {} });
+      aws.ssmMock.on(DescribeAssociationExecutionsCommand).rejects(denied);
+      aws.ssmMock.on(ListCommandInvocationsCommand).rejects(denied);
+    },
+  },
+  { title: 'The SSM Agent update association ran on no node (its targets match nothing)', event: noTargetsAssociationRun },
   { title: 'SSM Agent connection lost (agent alarm ALARM)', event: () => agentAlarmEvent('ALARM') },
   { title: 'SSM Agent connection restored (agent alarm OK)', event: () => agentAlarmEvent('OK') },
   { title: 'An event the notifier cannot handle (a successful run reached it)', event: succeededUpdateInvocation },
@@ -43,7 +57,7 @@ const MAILS: { title: string; event: () => unknown }[] = [
 function notifierFor(language: Language, aws: CannedAws) {
   return createNotifier({
     ssm: aws.ssm,
-    ec2: aws.ec2,
+    tagging: aws.tagging,
     sns: aws.sns,
     persistenceStore: new DynamoDBPersistenceLayer({ tableName: `${FUNCTION_NAME}-idempotency`, awsSdkV3Client: aws.dynamodb }),
     accountDisplayName: async () => ACCOUNT_DISPLAY_NAME.value,
@@ -82,11 +96,12 @@ async function main() {
   } as Context;
 
   for (const language of LANGUAGES) {
-    // Each language gets its own AWS and idempotency table: the same run is mailed once per table.
-    const aws = cannedAws();
-    answerCloudWatchAgentUpdateRuns(aws.ssmMock);
-    const handler = notifierFor(language, aws);
     for (const mail of MAILS) {
+      // Each mail gets its own AWS, so that a run mailed by an earlier entry is mailed again here.
+      const aws = cannedAws();
+      answerCloudWatchAgentUpdateRuns(aws.ssmMock);
+      mail.aws?.(aws);
+      const handler = notifierFor(language, aws);
       const before = aws.mails().length;
       await handler(mail.event(), context);
       const published = aws.mails().slice(before);

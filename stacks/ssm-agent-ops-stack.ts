@@ -126,7 +126,7 @@ export class SsmAgentOpsStack extends TerraformStack {
       name: names.stackName,
       region: settings.region,
       metricNamespace: names.metricNamespace,
-      failureRuleNames: [this.failureAlerts.commandRule.name, this.failureAlerts.associationRule.name],
+      failureRuleNames: [this.failureAlerts.commandRule.name, this.failureAlerts.associationRule.name, this.failureAlerts.associationRunRule.name],
       topicName: this.alertTopic.topic.name,
       deadLetterQueueName: this.notifier.deadLetterQueue.name,
       functionNames: [this.notifier.function.functionName, this.agentHealthMonitor.function.functionName],

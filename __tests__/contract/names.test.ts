@@ -11,6 +11,7 @@ describe('environment names', () => {
       ruleNames: {
         failedCommands: 'ssm-agent-ops-prod-failed-commands',
         failedAssociations: 'ssm-agent-ops-prod-failed-associations',
+        failedAssociationRuns: 'ssm-agent-ops-prod-failed-association-runs',
         agentAlarmState: 'ssm-agent-ops-prod-agent-alarm-state',
         agentMonitorSchedule: 'ssm-agent-ops-prod-agent-monitor-schedule',
       },

@@ -1,5 +1,6 @@
 import type { Localized } from '../../contract/languages';
 import type { FailureStatus } from '../../contract/events';
+import type { UnlinkedReason } from './run-link';
 
 /**
  * Every label and sentence of the mails, in Japanese and in English. The renderers choose a language
@@ -30,6 +31,12 @@ export interface MailCatalogue {
     readonly receivedAt: string;
     readonly eventId: string;
     readonly detailType: string;
+    readonly executedAt: string;
+    readonly association: string;
+    readonly executionId: string;
+    readonly targets: string;
+    readonly nodeResults: string;
+    readonly schedule: string;
   };
   /** Section headings. */
   readonly headings: {
@@ -73,6 +80,21 @@ export interface MailCatalogue {
     readonly failedStep: (stepName: string) => string;
     readonly outputTruncated: (maxLength: number) => string;
     readonly outputUnavailable: Record<'denied' | 'not-found' | 'no-command' | 'error', string>;
+    /** Why an association run could not be linked to its Run Command command, and what that means. */
+    readonly unlinked: Record<UnlinkedReason, string>;
+  };
+
+  readonly associationRun: {
+    /** Before and after the account name in the subject. */
+    readonly subject: (documentName: string, status: string, reachedNoNode: boolean) => readonly [string, string];
+    readonly failedSummary: (facts: { account: string; region: string; association: string; purpose: string; status: string }) => string;
+    readonly noNodeSummary: (facts: { account: string; region: string; association: string; purpose: string; status: string; targets?: string }) => string;
+    /** The nodes' results, e.g. 「失敗 1 台、成功 1 台」. */
+    readonly nodeCounts: (counts: Readonly<Record<string, number>>) => string;
+    readonly nodeFailuresMailedSeparately: (failed: number) => string;
+    readonly association: (name: string | undefined, id: string) => string;
+    /** The run's status in the details. */
+    readonly statusValue: (status: string) => string;
   };
 
   readonly agentAlarm: {
@@ -106,6 +128,30 @@ function japaneseStatus(status: string): string {
   return label ? `${label} (${status})` : status;
 }
 
+/** Node statuses of association runs, in the order the mails list them. */
+const NODE_STATUS_WORDS: Record<string, Localized> = {
+  Failed: { ja: '失敗', en: 'failed' },
+  TimedOut: { ja: 'タイムアウト', en: 'timed out' },
+  Cancelled: { ja: 'キャンセル', en: 'cancelled' },
+  Skipped: { ja: 'スキップ', en: 'skipped' },
+  Pending: { ja: '実行待ち', en: 'pending' },
+  InProgress: { ja: '実行中', en: 'in progress' },
+  Success: { ja: '成功', en: 'succeeded' },
+};
+
+function countedNodes(counts: Readonly<Record<string, number>>, language: 'ja' | 'en'): string {
+  const known = Object.keys(NODE_STATUS_WORDS);
+  const order = (status: string) => (known.includes(status) ? known.indexOf(status) : known.length);
+  const parts = Object.entries(counts)
+    .sort(([a], [b]) => order(a) - order(b) || a.localeCompare(b))
+    .map(([status, count]) => {
+      const word = Object.hasOwn(NODE_STATUS_WORDS, status) ? NODE_STATUS_WORDS[status]![language] : status;
+      return language === 'ja' ? `${word} ${count} 台` : `${count} ${word}`;
+    });
+  if (parts.length === 0) return language === 'ja' ? 'なし (どのノードからも結果の報告がありません)' : 'none (no node reported a result)';
+  return parts.join(language === 'ja' ? '、' : ', ');
+}
+
 /** Japanese text sets Latin words off with a space: 「の SSM Agent」, but 「のドキュメント」. */
 function spaceBeforeLatin(text: string): string {
   return /^[A-Za-z0-9]/.test(text) ? ` ${text}` : text;
@@ -134,6 +180,12 @@ const ja: MailCatalogue = {
     receivedAt: '受信日時',
     eventId: 'イベント ID',
     detailType: 'detail-type',
+    executedAt: '実行開始日時',
+    association: '関連付け',
+    executionId: '実行 ID',
+    targets: 'ターゲット',
+    nodeResults: '対象ノードの結果',
+    schedule: 'スケジュール',
   },
   headings: { errorOutput: '■ エラー出力', console: '■ コンソール', problems: '■ 問題点', eventAsReceived: '■ 受信したイベント' },
   consolePages: { commandInvocation: 'このコマンドの実行結果', association: '関連付け', managedNode: 'フリートマネージャー' },
@@ -164,10 +216,34 @@ const ja: MailCatalogue = {
     outputUnavailable: {
       denied: 'エラー出力は取得できませんでした (通知 Lambda に ssm:GetCommandInvocation の権限がありません)。コンソールで確認してください。',
       'not-found': 'エラー出力は取得できませんでした (コマンドの実行結果が見つかりません。Run Command の履歴は 30 日で消えます)。',
-      'no-command':
-        'この関連付けの実行に対応するコマンドを特定できなかったため、エラー出力はありません。コンソールの関連付けの実行履歴で確認してください。',
+      'no-command': 'コマンドを特定できなかったため、エラー出力はありません。コンソールで関連付けの実行履歴を確認してください。',
       error: 'エラー出力は一時的なエラーのため取得できませんでした。コンソールで確認してください。',
     },
+    unlinked: {
+      denied:
+        'この関連付けの実行を Run Command のコマンドと結び付けられませんでした。通知 Lambda に関連付けの実行履歴 (ssm:DescribeAssociationExecutions など) を読む権限がありません。同じ失敗について Run Command の失敗通知が別に届くことがあります。',
+      'association-gone':
+        'この関連付けの実行を Run Command のコマンドと結び付けられませんでした。関連付けが既に削除されています。同じ失敗について Run Command の失敗通知が別に届くことがあります。',
+      'no-matching-run':
+        'この関連付けの実行を Run Command のコマンドと結び付けられませんでした。関連付けの実行履歴に、このインスタンスでのこの実行が見つかりません (履歴が消えた可能性があります)。同じ失敗について Run Command の失敗通知が別に届くことがあります。',
+      'no-command': 'この実行では、このインスタンスに Run Command のコマンドが送られていません。コマンドを実行する前に失敗した可能性があります。',
+    },
+  },
+
+  associationRun: {
+    subject: (documentName, status, reachedNoNode) =>
+      reachedNoNode
+        ? ['【SSM 関連付け 対象なし】', `: ${documentName} の実行対象のノードがありません`]
+        : ['【SSM 関連付け失敗】', `: ${documentName} の実行が失敗 (${status})`],
+    failedSummary: ({ account, region, association, purpose, status }) =>
+      `${account} の ${region} で、State Manager の関連付け ${association} (${purpose}) の実行が失敗しました (状態: ${status})。`,
+    noNodeSummary: ({ account, region, association, purpose, status, targets }) =>
+      `${account} の ${region} で、State Manager の関連付け ${association} が実行されましたが、対象のノードが 1 台もありませんでした (状態: ${status})。` +
+      `ターゲット${targets ? ` (${targets}) ` : ''}に一致するマネージドノードがないため、${purpose}はどのノードでも行われていません。`,
+    nodeCounts: (counts) => countedNodes(counts, 'ja'),
+    nodeFailuresMailedSeparately: (failed) => `失敗したノード (${failed} 台) については、ノードごとの失敗通知が別に届きます。`,
+    association: (name, id) => (name ? `${name} (${id})` : id),
+    statusValue: (status) => (Object.hasOwn(NODE_STATUS_WORDS, status) ? `${NODE_STATUS_WORDS[status]!.ja} (${status})` : status),
   },
 
   agentAlarm: {
@@ -212,6 +288,12 @@ const en: MailCatalogue = {
     receivedAt: 'Received',
     eventId: 'Event ID',
     detailType: 'detail-type',
+    executedAt: 'Run started',
+    association: 'Association',
+    executionId: 'Execution ID',
+    targets: 'Targets',
+    nodeResults: 'Nodes',
+    schedule: 'Schedule',
   },
   headings: { errorOutput: '■ Error output', console: '■ Console', problems: '■ Problems', eventAsReceived: '■ The event as received' },
   consolePages: { commandInvocation: 'This command on this instance', association: 'Association', managedNode: 'Fleet Manager' },
@@ -241,10 +323,32 @@ const en: MailCatalogue = {
     outputUnavailable: {
       denied: 'The error output could not be read (the notifier is not allowed ssm:GetCommandInvocation). Check it in the console.',
       'not-found': 'The error output could not be read (the command result was not found; Run Command keeps history for 30 days).',
-      'no-command':
-        'The command behind this association run could not be identified, so there is no error output. Check the association execution history in the console.',
+      'no-command': 'The command could not be identified, so there is no error output. Check the association execution history in the console.',
       error: 'The error output could not be read because of a temporary error. Check it in the console.',
     },
+    unlinked: {
+      denied:
+        'This association run could not be linked to its Run Command command: the notifier is not allowed to read the association execution history (ssm:DescribeAssociationExecutions and others). The Run Command alert for the same failure may arrive separately.',
+      'association-gone':
+        'This association run could not be linked to its Run Command command: the association has been deleted. The Run Command alert for the same failure may arrive separately.',
+      'no-matching-run':
+        'This association run could not be linked to its Run Command command: the association execution history has no run on this instance that matches (it may have expired). The Run Command alert for the same failure may arrive separately.',
+      'no-command': 'State Manager sent no Run Command command to this instance for this run; it probably failed before running one.',
+    },
+  },
+
+  associationRun: {
+    subject: (documentName, status, reachedNoNode) =>
+      reachedNoNode ? ['[SSM association: no targets] ', `: ${documentName} ran on no node`] : ['[SSM association failed] ', `: ${documentName} run ${status}`],
+    failedSummary: ({ account, region, association, purpose, status }) =>
+      `In ${region}, account ${account}, the run of State Manager association ${association} (${purpose}) failed (status ${status}).`,
+    noNodeSummary: ({ account, region, association, purpose, status, targets }) =>
+      `In ${region}, account ${account}, State Manager association ${association} ran on no node at all (status ${status}). ` +
+      `No managed node matches its targets${targets ? ` (${targets})` : ''}, so the ${purpose} happened nowhere.`,
+    nodeCounts: (counts) => countedNodes(counts, 'en'),
+    nodeFailuresMailedSeparately: (failed) => `Each failed node (${failed} in all) is reported in an alert of its own.`,
+    association: (name, id) => (name ? `${name} (${id})` : id),
+    statusValue: (status) => status,
   },
 
   agentAlarm: {

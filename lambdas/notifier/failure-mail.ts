@@ -6,6 +6,7 @@ import { keepTail } from '../shared/text';
 import { formatTimestamp } from '../shared/time';
 import { MAIL_CATALOGUE, type MailCatalogue } from './catalogue';
 import { accountLabel, composeBody, composeSubject, fieldLines, instanceLabel, type Mail, type MailSettings } from './mail';
+import type { UnlinkedReason } from './run-link';
 
 /** How much of a failed step's output a mail quotes; the console link has the rest. */
 export const MAX_OUTPUT_LENGTH = 3000;
@@ -30,6 +31,10 @@ export interface FailureReport {
   occurredAt: Date;
   commandId?: string;
   associationId?: string;
+  /** When the node's association run started (its event's `last-execution-date`). */
+  executedAt?: Date;
+  /** Set when an association run could not be linked to its Run Command command, with the reason. */
+  unlinked?: UnlinkedReason;
   executionSummary?: string;
   errorCode?: string;
   output: StepOutput;
@@ -45,8 +50,8 @@ export function failureRunbook(report: Pick<FailureReport, 'documentName' | 'pac
   return report.source === 'association' ? 'association-failure' : 'command-failure';
 }
 
-/** What the failed run was for, in words. */
-function purpose(report: FailureReport, words: MailCatalogue): string {
+/** What a run of the document was for, in words. */
+export function purpose(report: Pick<FailureReport, 'documentName' | 'packageName'>, words: MailCatalogue): string {
   const { purposes } = words.failure;
   if (report.documentName === SSM_AGENT_UPDATE_DOCUMENT) return purposes.ssmAgentUpdate;
   if (isCloudWatchAgentUpdateDocument(report.documentName)) return purposes.cloudWatchAgentUpdateAndConfiguration;
@@ -95,6 +100,7 @@ export function renderFailureMail(report: FailureReport, settings: MailSettings)
     [fields.document, report.packageName ? failure.documentWithPackage(report.documentName, report.packageName) : report.documentName],
     [fields.status, failure.statusValue(report.status)],
     [fields.occurredAt, formatTimestamp(report.occurredAt, timeZone, language)],
+    [fields.executedAt, report.executedAt && formatTimestamp(report.executedAt, timeZone, language)],
     [fields.commandId, report.commandId],
     [fields.associationId, report.associationId],
     [fields.executionSummary, report.executionSummary],
@@ -107,7 +113,13 @@ export function renderFailureMail(report: FailureReport, settings: MailSettings)
   ]);
 
   const body = composeBody(
-    [summary, details, outputSection(report.output, words), links ? `${words.headings.console}\n${links}` : undefined],
+    [
+      summary,
+      report.unlinked && failure.unlinked[report.unlinked],
+      details,
+      outputSection(report.output, words),
+      links ? `${words.headings.console}\n${links}` : undefined,
+    ],
     failureRunbook(report),
     settings,
   );
