@@ -1,8 +1,10 @@
 import { z } from 'zod';
-import { regionProblem } from '../contract/aws-partitions';
+import { regionFacts, regionProblem } from '../contract/aws-partitions';
+import { CHAT_CONFIGURATION_REGIONS, nearestChatConfigurationRegion } from '../contract/chat';
 import { FAILURE_STATUSES } from '../contract/events';
 import { LANGUAGES } from '../contract/languages';
 import { bucketNameProblem } from './bucket-name';
+import { checkScheduleProblem } from './check-schedule';
 import { scheduleProblem } from './schedule';
 
 /**
@@ -172,6 +174,51 @@ const accountDisplayName = z.union(
   { error: 'either { value } to create the parameter or { existingParameterName } to use one that exists' },
 );
 
+/** Text a mail quotes on one line of its own: no line breaks or control characters, no Terraform template syntax. */
+const mailLine = (maxLength: number) =>
+  z
+    .string()
+    .max(maxLength, `at most ${maxLength} characters`)
+    .refine((text) => text.trim() !== '', 'text that is not blank')
+    .refine((text) => !/[\p{Cc}]/u.test(text), 'one line without control characters')
+    .refine(withoutTemplateSyntax, TEMPLATE_SYNTAX_RULE);
+
+// Patterns of the chat configuration API (CreateSlackChannelConfiguration, CreateMicrosoftTeamsChannelConfiguration).
+const uuid = z.string().regex(/^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/, 'a GUID such as 0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d');
+const guardrailPolicyArn = z
+  .string()
+  .regex(/^arn:aws(-[a-z]+)*:iam::(aws|\d{12}):policy\/[\w+=,.@\-/]{1,128}$/, 'an IAM policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess');
+const chatChannelOptions = {
+  /** Where the channel configuration is created; the nearest configuration Region to the environment's by default. */
+  configurationRegion: z.enum(CHAT_CONFIGURATION_REGIONS, `one of ${CHAT_CONFIGURATION_REGIONS.join(', ')} (the Regions serving the chat configuration API)`).optional(),
+  /** What channel members may do through the channel at most; nothing (AWSDenyAll) by default. */
+  guardrailPolicyArns: z.array(guardrailPolicyArn).min(1, 'at least one policy ARN').optional(),
+};
+const chat = z.union(
+  [
+    z.strictObject({
+      slack: z.strictObject({
+        workspaceId: z.string().regex(/^[0-9A-Z]{1,255}$/, 'a Slack workspace ID such as T07EA123LEP (upper-case letters and digits)'),
+        channelId: z.string().regex(/^[A-Za-z0-9]{1,255}$/, 'a Slack channel ID such as C07EZ1ABC23 (letters and digits)'),
+      }),
+      ...chatChannelOptions,
+    }),
+    z.strictObject({
+      teams: z.strictObject({
+        teamId: uuid,
+        channelId: z.string().regex(/^\S{1,255}$/, 'a Microsoft Teams channel ID such as 19:abc123@thread.tacv2 (no spaces)'),
+        tenantId: uuid,
+      }),
+      ...chatChannelOptions,
+    }),
+    z.strictObject({ configuredElsewhere: z.literal(true, 'true') }),
+  ],
+  {
+    error:
+      'one of { slack: { workspaceId, channelId } }, { teams: { teamId, channelId, tenantId } } (each with optional configurationRegion and guardrailPolicyArns), or { configuredElsewhere: true }',
+  },
+);
+
 export const environmentSchema = z
   .strictObject({
     name: environmentName,
@@ -196,7 +243,25 @@ export const environmentSchema = z
         .url({ protocol: /^https$/, error: 'an https:// URL of the folder that holds help/' })
         .refine(withoutTemplateSyntax, TEMPLATE_SYNTAX_RULE)
         .optional(),
+      /** Whom the mails' closing note sends operators to instead of the unsubscribe link. */
+      unsubscribeContact: mailLine(200).optional(),
     }),
+    /** Optional delivery of the same alerts to Slack or Microsoft Teams. */
+    chat: chat.optional(),
+    subscriptionCheck: z
+      .strictObject({
+        /** When the check runs (UTC); 09:00 JST every day by default. */
+        schedule: z
+          .string()
+          .superRefine((expression, context) => {
+            const problem = checkScheduleProblem(expression);
+            if (problem) context.addIssue({ code: 'custom', message: problem });
+          })
+          .default('cron(0 0 * * ? *)'),
+        /** A subscription still waiting for its confirmation after this long is reported like a lost one. */
+        maxPendingHours: z.number().int('a whole number of hours').min(1, 'from 1 to 72 hours').max(72, 'from 1 to 72 hours (SNS deletes a subscription that is not confirmed within 3 days)').default(24),
+      })
+      .prefault({}),
     failureAlerts: z
       .strictObject({
         /** Documents watched besides the two the associations run, e.g. AWS-RunShellScript for a test. */
@@ -240,10 +305,25 @@ export const environmentSchema = z
             create: true as const,
           }
         : { parameterName: settings.accountDisplayName.existingParameterName, create: false as const },
-  }));
+    chat:
+      settings.chat && !('configuredElsewhere' in settings.chat)
+        ? { ...settings.chat, configurationRegion: settings.chat.configurationRegion ?? nearestChatConfigurationRegion(settings.region) }
+        : settings.chat,
+  }))
+  .superRefine((settings, context) => {
+    if (settings.chat && regionFacts(settings.region).partition !== 'aws') {
+      context.addIssue({
+        code: 'custom',
+        path: ['chat'],
+        input: settings.chat,
+        message: `no chat settings in ${settings.region}: Amazon Q Developer in chat applications serves the aws partition only`,
+      });
+    }
+  });
 
 /** Settings as written in `config/environments.ts`; omitted fields take the SPEC defaults. */
 export type EnvironmentInput = z.input<typeof environmentSchema>;
 /** Validated settings of one environment, defaults filled in. */
 export type EnvironmentSettings = z.output<typeof environmentSchema>;
 export type AssociationSettings = EnvironmentSettings['ssmAgentUpdate'];
+export type ChatSettings = NonNullable<EnvironmentSettings['chat']>;

@@ -15,13 +15,18 @@ export interface EnvironmentNames {
   readonly agentAlarmPrefix: string;
   /** CloudWatch namespace of the agent monitor's metrics. */
   readonly metricNamespace: string;
-  readonly functionNames: { readonly notifier: string; readonly agentMonitor: string };
+  readonly functionNames: { readonly notifier: string; readonly agentMonitor: string; readonly subscriptionCheck: string };
   readonly ruleNames: {
     readonly failedCommands: string;
     readonly failedAssociations: string;
     readonly agentAlarmState: string;
     readonly agentMonitorSchedule: string;
+    readonly subscriptionCheckSchedule: string;
   };
+  /** The table where the subscription check remembers which lost subscriptions it has reported. */
+  readonly subscriptionStateTable: string;
+  /** The topic chat channels subscribe to, and the channel configuration and its role. */
+  readonly chat: { readonly topicName: string; readonly configurationName: string; readonly channelRoleName: string };
 }
 
 /** The names of one environment's stack and resources. */
@@ -34,12 +39,15 @@ export function environmentNames(environment: string): EnvironmentNames {
     resourcePrefix,
     agentAlarmPrefix: named('agent-'),
     metricNamespace: `SSMAgentOps/${environment}`,
-    functionNames: { notifier: named('notifier'), agentMonitor: named('agent-monitor') },
+    functionNames: { notifier: named('notifier'), agentMonitor: named('agent-monitor'), subscriptionCheck: named('subscription-check') },
     ruleNames: {
       failedCommands: named('failed-commands'),
       failedAssociations: named('failed-associations'),
       agentAlarmState: named('agent-alarm-state'),
       agentMonitorSchedule: named('agent-monitor-schedule'),
+      subscriptionCheckSchedule: named('subscription-check-schedule'),
     },
+    subscriptionStateTable: named('subscription-state'),
+    chat: { topicName: named('chat'), configurationName: named('chat'), channelRoleName: named('chat-channel') },
   };
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from 'aws-lambda';
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
@@ -13,6 +13,7 @@ import { parseNotifierEvent, type AgentAlarmEvent, type EventExpectations, type 
 import { renderFailureMail, type FailureReport } from './failure-mail';
 import { findAssociationCommand, readInstanceName, readNodeDetails, readPackageName, readStepOutput } from './lookups';
 import type { Mail, MailSettings } from './mail';
+import { publishAlert, type AlertDestination } from './publish';
 import { renderRejectedEventMail } from './rejected-mail';
 
 /** What the notifier needs from the outside world; the handler wires real clients, tests mocks. */
@@ -26,9 +27,7 @@ export interface NotifierDependencies {
   settings: NotifierSettings;
 }
 
-export interface NotifierSettings extends MailSettings, EventExpectations {
-  topicArn: string;
-}
+export interface NotifierSettings extends MailSettings, EventExpectations, AlertDestination {}
 
 /**
  * What one mail is about. One failed run, whichever event reports it: the Run Command event and the
@@ -57,13 +56,7 @@ export function createNotifier(dependencies: NotifierDependencies) {
     dataIndexArgument: 0,
   });
 
-  async function publish(mail: Mail): Promise<{ messageId: string | undefined }> {
-    const published = await dependencies.sns.send(
-      new PublishCommand({ TopicArn: settings.topicArn, Subject: mail.subject, Message: mail.body }),
-    );
-    logger.info('Mail published', { subject: mail.subject, messageId: published.MessageId });
-    return { messageId: published.MessageId };
-  }
+  const publish = (mail: Mail) => publishAlert(dependencies.sns, settings, mail);
 
   async function mailOnceWaitingForTwin(key: MailKey, compose: () => Promise<Mail>) {
     for (let attempt = 0; ; attempt++) {
