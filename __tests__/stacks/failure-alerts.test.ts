@@ -155,7 +155,7 @@ describe('notifier', () => {
   });
 
   it('remembers mailed runs in a table that forgets them after their TTL', () => {
-    expect(onlyResource(prod, 'aws_dynamodb_table')).toEqual(
+    expect(resourcesOf(prod, 'aws_dynamodb_table').find((table) => table.name.endsWith('-notifier-idempotency'))).toEqual(
       expect.objectContaining({
         name: 'ssm-agent-ops-prod-notifier-idempotency',
         billing_mode: 'PAY_PER_REQUEST',
@@ -235,6 +235,8 @@ describe('self-monitoring alarms', () => {
       'ssm-agent-ops-prod-monitor-errors',
       'ssm-agent-ops-prod-monitor-heartbeat',
       'ssm-agent-ops-prod-notifier-errors',
+      'ssm-agent-ops-prod-subscription-check-errors',
+      'ssm-agent-ops-prod-subscription-check-heartbeat',
       'ssm-agent-ops-prod-undelivered-alerts',
     ]);
   });

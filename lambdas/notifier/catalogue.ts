@@ -126,6 +126,11 @@ function spaceBeforeLatin(text: string): string {
   return /^[A-Za-z0-9]/.test(text) ? ` ${text}` : text;
 }
 
+/** A contact inside a Japanese sentence, set off by spaces where it starts or ends with Latin text: 「運用チーム」, 「 ops@example.com 」. */
+function japaneseContact(contact: string): string {
+  return `${spaceBeforeLatin(contact)}${/[A-Za-z0-9)]$/.test(contact) ? ' ' : ''}`;
+}
+
 const ja: MailCatalogue = {
   fields: {
     account: 'アカウント',
@@ -157,7 +162,7 @@ const ja: MailCatalogue = {
   runbookInRepository: (path) => `リポジトリの ${path} を参照してください。`,
   footer: (environmentName) => `-- \nこのメールは ssm-agent-ops (環境: ${environmentName}) が自動送信しました。`,
   unsubscribeNote: (contact) =>
-    `※ この下の unsubscribe のリンクを押すと、このアドレスには今後すべての障害通知が届かなくなります。通知を減らしたいときや宛先を変えたいときは、リンクを押さずに${contact ? ` ${contact} ` : '、このシステムの設定 (alerts.emails) を管理している担当者'}に連絡してください。`,
+    `※ この下の unsubscribe のリンクを押すと、このアドレスには今後すべての障害通知が届かなくなります。通知を減らしたいときや宛先を変えたいときは、リンクを押さずに${contact ? japaneseContact(contact) : '、このシステムの設定 (alerts.emails) を管理している担当者'}に連絡してください。`,
 
   failure: {
     subject: (documentName, status) => ['【SSM 失敗通知】', `: ${documentName} ${japaneseStatus(status)}`],

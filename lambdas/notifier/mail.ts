@@ -85,10 +85,16 @@ export function composeMail(
     body: composeBody(sections, parts.runbook, settings),
     chat: {
       sections: parts.sections.filter((section): section is MailSection => section !== undefined),
-      nextSteps: [runbookLines(parts.runbook, settings).join(' '), ...(links ? links.split('\n') : [])],
+      nextSteps: [runbookStep(parts.runbook, settings), ...(links ? links.split('\n') : [])],
       kind: parts.runbook,
     },
   };
+}
+
+/** The runbook as one line: its title, then its URL or its path in the repository. */
+function runbookStep(runbook: RunbookId, settings: MailSettings): string {
+  const location = runbookLocation(runbook, settings.language, settings.runbookBaseUrl);
+  return `${MAIL_CATALOGUE[settings.language].runbook(location.title)} (${location.url ?? location.path})`;
 }
 
 function runbookLines(runbook: RunbookId, settings: MailSettings): string[] {

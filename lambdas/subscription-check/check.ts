@@ -94,7 +94,8 @@ export function createSubscriptionCheck(dependencies: SubscriptionCheckDependenc
   }
 
   async function reportLosses(plan: CheckPlan, checkedAt: Date): Promise<void> {
-    const [, , region, accountId] = settings.topicArn.split(':') as [string, string, string, string];
+    // arn:<partition>:sns:<region>:<account>:<name>
+    const [, , , region, accountId] = settings.topicArn.split(':') as [string, string, string, string, string];
     const mail = renderLostSubscriptionsMail(
       {
         accountId,

@@ -1,0 +1,137 @@
+/**
+ * Every mail the product writes, each with the chat notification published beside it, built by the
+ * real functions (the notifier from the repository's fixture events, the subscription check from a
+ * topic that lost a subscription) against mocked AWS: what `npm run preview` prints, and what the tests
+ * hold every mail kind to.
+ */
+import type { Context } from 'aws-lambda';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { PublishCommandInput } from '@aws-sdk/client-sns';
+import type { Language } from '../contract/languages';
+import { createNotifier } from '../lambdas/notifier/notifier';
+import { createSubscriptionCheck } from '../lambdas/subscription-check/check';
+import { ACCOUNT_DISPLAY_NAME, cannedAws, type CannedAws } from '../fixtures/canned-aws';
+import {
+  FLEET_AGENT_ALARM_PREFIX,
+  FLEET,
+  agentAlarmEvent,
+  failedPackageAssociation,
+  failedUpdateInvocation,
+  succeededUpdateInvocation,
+} from '../fixtures/events';
+import { ALERT_EMAILS, ALERT_TOPIC_ARN, CHAT_TOPIC_ARN, subscriptionAws } from '../fixtures/subscription-aws';
+
+/** One alert as its recipients see it: the mail, and the chat notification as the chat topic carries it. */
+export interface PreviewedAlert {
+  title: string;
+  /** The function that wrote the mail (a `render…Mail` of lambdas/). */
+  renderer: string;
+  subject: string;
+  body: string;
+  /** The chat topic's message, parsed. */
+  chat: unknown;
+}
+
+const NOTIFIER = 'ssm-agent-ops-prod-notifier';
+const SUBSCRIPTION_CHECK = 'ssm-agent-ops-prod-subscription-check';
+const CONTACT: Record<Language, string> = { ja: '運用チームのリーダー (ops-lead@example.com)', en: 'the operations team lead (ops-lead@example.com)' };
+
+/** The notifier's mails, in the order an operator meets them. */
+const NOTIFIER_MAILS: { title: string; renderer: string; event: () => unknown }[] = [
+  { title: 'SSM Agent update failed (Run Command)', renderer: 'renderFailureMail', event: failedUpdateInvocation },
+  { title: 'CloudWatch Agent update failed (State Manager association, late in the UTC day)', renderer: 'renderFailureMail', event: failedPackageAssociation },
+  { title: 'SSM Agent connection lost (agent alarm ALARM)', renderer: 'renderAgentAlarmMail', event: () => agentAlarmEvent('ALARM') },
+  { title: 'SSM Agent connection restored (agent alarm OK)', renderer: 'renderAgentAlarmMail', event: () => agentAlarmEvent('OK') },
+  { title: 'An event the notifier cannot handle (a successful run reached it)', renderer: 'renderRejectedEventMail', event: succeededUpdateInvocation },
+];
+
+function context(functionName: string): Context {
+  return {
+    functionName,
+    invokedFunctionArn: `arn:aws:lambda:${FLEET.region}:${FLEET.account}:function:${functionName}`,
+    awsRequestId: 'preview',
+    getRemainingTimeInMillis: () => 60_000,
+  } as Context;
+}
+
+function notifierFor(language: Language, aws: CannedAws) {
+  return createNotifier({
+    ssm: aws.ssm,
+    ec2: aws.ec2,
+    sns: aws.sns,
+    persistenceStore: new DynamoDBPersistenceLayer({ tableName: `${NOTIFIER}-idempotency`, awsSdkV3Client: aws.dynamodb }),
+    accountDisplayName: async () => ACCOUNT_DISPLAY_NAME.value,
+    settings: {
+      topicArn: ALERT_TOPIC_ARN,
+      chatTopicArn: CHAT_TOPIC_ARN,
+      watchedStatuses: ['Failed', 'TimedOut'],
+      agentAlarmPrefix: FLEET_AGENT_ALARM_PREFIX,
+      language,
+      timeZone: 'Asia/Tokyo',
+      environmentName: 'prod',
+      unsubscribeContact: CONTACT[language],
+    },
+  });
+}
+
+/** The one mail and the one chat notification of an alert, failing when the function sent anything else. */
+function alertOf(title: string, renderer: string, published: PublishCommandInput[]): PreviewedAlert {
+  const mails = published.filter((message) => message.TopicArn === ALERT_TOPIC_ARN);
+  const chats = published.filter((message) => message.TopicArn === CHAT_TOPIC_ARN);
+  if (mails.length !== 1 || chats.length !== 1) {
+    throw new Error(`${title}: expected one mail and one chat notification, the function published ${mails.length} and ${chats.length}`);
+  }
+  return { title, renderer, subject: mails[0]!.Subject!, body: mails[0]!.Message!, chat: JSON.parse(chats[0]!.Message!) };
+}
+
+/** Every alert the product sends, in one language. */
+export async function previewAlerts(language: Language): Promise<PreviewedAlert[]> {
+  process.env.AWS_LAMBDA_FUNCTION_NAME = NOTIFIER;
+  // Each language gets its own AWS and idempotency table: the same run is mailed once per table.
+  const aws = cannedAws();
+  const notifier = notifierFor(language, aws);
+  const alerts: PreviewedAlert[] = [];
+  for (const mail of NOTIFIER_MAILS) {
+    const before = aws.mails().length;
+    await notifier(mail.event(), context(NOTIFIER));
+    alerts.push(alertOf(mail.title, mail.renderer, aws.mails().slice(before)));
+  }
+  alerts.push(await lostSubscriptions(language));
+  return alerts;
+}
+
+/**
+ * The subscription check's mail: one address unsubscribed through the link, another still waiting for
+ * its confirmation 30 hours after the check first saw it.
+ */
+async function lostSubscriptions(language: Language): Promise<PreviewedAlert> {
+  process.env.AWS_LAMBDA_FUNCTION_NAME = SUBSCRIPTION_CHECK;
+  const emails = [...ALERT_EMAILS, 'ops-night@example.com'];
+  const aws = subscriptionAws(emails);
+  const now = new Date('2025-03-12T00:00:04Z');
+  aws.unsubscribe('ops-oncall@example.com');
+  aws.unsubscribe('ops-night@example.com');
+  aws.subscribe('ops-night@example.com');
+  aws.table.set('ops-night@example.com', { address: 'ops-night@example.com', pendingSince: new Date(now.getTime() - 30 * 3600_000).toISOString() });
+  const check = createSubscriptionCheck({
+    sns: aws.sns,
+    dynamodb: aws.dynamodb,
+    cloudwatch: aws.cloudwatch,
+    accountDisplayName: async () => ACCOUNT_DISPLAY_NAME.value,
+    settings: {
+      topicArn: ALERT_TOPIC_ARN,
+      chatTopicArn: CHAT_TOPIC_ARN,
+      emails,
+      stateTable: `${SUBSCRIPTION_CHECK}-state`,
+      namespace: 'SSMAgentOps/prod',
+      maxPendingHours: 24,
+      language,
+      timeZone: 'Asia/Tokyo',
+      environmentName: 'prod',
+      unsubscribeContact: CONTACT[language],
+    },
+    now: () => now,
+  });
+  await check({}, context(SUBSCRIPTION_CHECK));
+  return alertOf('Addresses that no longer get alerts (subscription check)', 'renderLostSubscriptionsMail', aws.published());
+}
