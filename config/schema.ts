@@ -194,29 +194,27 @@ const chatChannelOptions = {
   /** What channel members may do through the channel at most; nothing (AWSDenyAll) by default. */
   guardrailPolicyArns: z.array(guardrailPolicyArn).min(1, 'at least one policy ARN').optional(),
 };
-const chat = z.union(
+export const CHAT_CHANNELS = ['slack', 'teams', 'topic-only'] as const;
+const chat = z.discriminatedUnion(
+  'channel',
   [
     z.strictObject({
-      slack: z.strictObject({
-        workspaceId: z.string().regex(/^[0-9A-Z]{1,255}$/, 'a Slack workspace ID such as T07EA123LEP (upper-case letters and digits)'),
-        channelId: z.string().regex(/^[A-Za-z0-9]{1,255}$/, 'a Slack channel ID such as C07EZ1ABC23 (letters and digits)'),
-      }),
+      channel: z.literal('slack'),
+      workspaceId: z.string().regex(/^[0-9A-Z]{1,255}$/, 'a Slack workspace ID such as T07EA123LEP (upper-case letters and digits)'),
+      channelId: z.string().regex(/^[A-Za-z0-9]{1,255}$/, 'a Slack channel ID such as C07EZ1ABC23 (letters and digits)'),
       ...chatChannelOptions,
     }),
     z.strictObject({
-      teams: z.strictObject({
-        teamId: uuid,
-        channelId: z.string().regex(/^\S{1,255}$/, 'a Microsoft Teams channel ID such as 19:abc123@thread.tacv2 (no spaces)'),
-        tenantId: uuid,
-      }),
+      channel: z.literal('teams'),
+      teamId: uuid,
+      channelId: z.string().regex(/^\S{1,255}$/, 'a Microsoft Teams channel ID such as 19:abc123@thread.tacv2 (no spaces)'),
+      tenantId: uuid,
       ...chatChannelOptions,
     }),
-    z.strictObject({ configuredElsewhere: z.literal(true, 'true') }),
+    /** Only the chat topic, for a channel configuration made elsewhere. */
+    z.strictObject({ channel: z.literal('topic-only') }),
   ],
-  {
-    error:
-      'one of { slack: { workspaceId, channelId } }, { teams: { teamId, channelId, tenantId } } (each with optional configurationRegion and guardrailPolicyArns), or { configuredElsewhere: true }',
-  },
+  { error: `an object whose channel is one of ${CHAT_CHANNELS.join(', ')}` },
 );
 
 export const environmentSchema = z
@@ -306,7 +304,7 @@ export const environmentSchema = z
           }
         : { parameterName: settings.accountDisplayName.existingParameterName, create: false as const },
     chat:
-      settings.chat && !('configuredElsewhere' in settings.chat)
+      settings.chat && settings.chat.channel !== 'topic-only'
         ? { ...settings.chat, configurationRegion: settings.chat.configurationRegion ?? nearestChatConfigurationRegion(settings.region) }
         : settings.chat,
   }))

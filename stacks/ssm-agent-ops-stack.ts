@@ -72,9 +72,14 @@ export class SsmAgentOpsStack extends TerraformStack {
       unsubscribeContact: settings.alerts.unsubscribeContact,
       chat: settings.chat ? { topicName: names.chat.topicName, metricNamespace: names.metricNamespace } : undefined,
     });
-    if (settings.chat && !('configuredElsewhere' in settings.chat)) {
+    if (settings.chat && settings.chat.channel !== 'topic-only') {
+      const { chat } = settings;
       this.chatChannel = new ChatChannel(this, 'chat-channel', {
-        ...settings.chat,
+        ...(chat.channel === 'slack'
+          ? { slack: { workspaceId: chat.workspaceId, channelId: chat.channelId } }
+          : { teams: { teamId: chat.teamId, channelId: chat.channelId, tenantId: chat.tenantId } }),
+        configurationRegion: chat.configurationRegion,
+        guardrailPolicyArns: chat.guardrailPolicyArns,
         configurationName: names.chat.configurationName,
         roleName: names.chat.channelRoleName,
         topicArn: this.alertTopic.chatTopic!.arn,

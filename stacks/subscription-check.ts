@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { dependable } from 'cdktf';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
@@ -178,6 +179,6 @@ export class SubscriptionCheck extends Construct {
         treatMissingData: 'breaching',
       },
     );
-    heartbeat.dependsOn = [firstCheck.fqn];
+    heartbeat.dependsOn = [dependable(firstCheck)];
   }
 }
