@@ -34,7 +34,8 @@ export interface PreviewedAlert {
 
 const NOTIFIER = 'ssm-agent-ops-prod-notifier';
 const SUBSCRIPTION_CHECK = 'ssm-agent-ops-prod-subscription-check';
-const CONTACT: Record<Language, string> = { ja: '運用チームのリーダー (ops-lead@example.com)', en: 'the operations team lead (ops-lead@example.com)' };
+/** The contact the preview's mails name in their closing note. */
+export const PREVIEW_CONTACT: Record<Language, string> = { ja: '運用チームのリーダー (ops-lead@example.com)', en: 'the operations team lead (ops-lead@example.com)' };
 
 /** The notifier's mails, in the order an operator meets them. */
 const NOTIFIER_MAILS: { title: string; renderer: string; event: () => unknown }[] = [
@@ -69,7 +70,7 @@ function notifierFor(language: Language, aws: CannedAws) {
       language,
       timeZone: 'Asia/Tokyo',
       environmentName: 'prod',
-      unsubscribeContact: CONTACT[language],
+      unsubscribeContact: PREVIEW_CONTACT[language],
     },
   });
 }
@@ -128,7 +129,7 @@ async function lostSubscriptions(language: Language): Promise<PreviewedAlert> {
       language,
       timeZone: 'Asia/Tokyo',
       environmentName: 'prod',
-      unsubscribeContact: CONTACT[language],
+      unsubscribeContact: PREVIEW_CONTACT[language],
     },
     now: () => now,
   });
