@@ -41,8 +41,10 @@ const subscriptionCheck: SubscriptionCheckEnvironmentSettings = {
 describe('function environments', () => {
   it('give the handler back exactly the settings the stack encoded', () => {
     expect(notifierEnvironment.decode(notifierEnvironment.encode(notifier))).toEqual(notifier);
-    const { runbookBaseUrl: _unset, ...checkSettings } = subscriptionCheck;
-    expect(subscriptionCheckEnvironment.decode(subscriptionCheckEnvironment.encode(subscriptionCheck))).toEqual(checkSettings);
+    // An optional setting without a value comes back absent rather than undefined.
+    expect(subscriptionCheckEnvironment.decode(subscriptionCheckEnvironment.encode(subscriptionCheck))).toEqual(
+      Object.fromEntries(Object.entries(subscriptionCheck).filter(([, value]) => value !== undefined)),
+    );
     const delivery = { chatTopicArn: 'arn:aws:sns:ap-northeast-1:333333333333:ssm-agent-ops-prod-chat', unsubscribeContact: '運用チーム (内線 1234)' };
     expect(alertDeliveryEnvironment.decode(alertDeliveryEnvironment.encode(delivery))).toEqual(delivery);
     expect(alertDeliveryEnvironment.encode({ chatTopicArn: undefined, unsubscribeContact: undefined })).toEqual({});
