@@ -19,7 +19,7 @@ import {
   failedUpdateInvocation,
   succeededUpdateInvocation,
 } from '../fixtures/events';
-import { ALERT_EMAILS, ALERT_TOPIC_ARN, CHAT_TOPIC_ARN, subscriptionAws } from '../fixtures/subscription-aws';
+import { PROD_ALERT_ADDRESSES, PROD_ALERT_TOPIC, PROD_CHAT_TOPIC, subscriptionAws } from '../fixtures/subscription-aws';
 
 /** One alert as its recipients see it: the mail, and the chat notification as the chat topic carries it. */
 export interface PreviewedAlert {
@@ -63,8 +63,8 @@ function notifierFor(language: Language, aws: CannedAws) {
     persistenceStore: new DynamoDBPersistenceLayer({ tableName: `${NOTIFIER}-idempotency`, awsSdkV3Client: aws.dynamodb }),
     accountDisplayName: async () => ACCOUNT_DISPLAY_NAME.value,
     settings: {
-      topicArn: ALERT_TOPIC_ARN,
-      chatTopicArn: CHAT_TOPIC_ARN,
+      topicArn: PROD_ALERT_TOPIC,
+      chatTopicArn: PROD_CHAT_TOPIC,
       watchedStatuses: ['Failed', 'TimedOut'],
       agentAlarmPrefix: FLEET_AGENT_ALARM_PREFIX,
       language,
@@ -77,8 +77,8 @@ function notifierFor(language: Language, aws: CannedAws) {
 
 /** The one mail and the one chat notification of an alert, failing when the function sent anything else. */
 function alertOf(title: string, renderer: string, published: PublishCommandInput[]): PreviewedAlert {
-  const mails = published.filter((message) => message.TopicArn === ALERT_TOPIC_ARN);
-  const chats = published.filter((message) => message.TopicArn === CHAT_TOPIC_ARN);
+  const mails = published.filter((message) => message.TopicArn === PROD_ALERT_TOPIC);
+  const chats = published.filter((message) => message.TopicArn === PROD_CHAT_TOPIC);
   if (mails.length !== 1 || chats.length !== 1) {
     throw new Error(`${title}: expected one mail and one chat notification, the function published ${mails.length} and ${chats.length}`);
   }
@@ -107,7 +107,7 @@ export async function previewAlerts(language: Language): Promise<PreviewedAlert[
  */
 async function lostSubscriptions(language: Language): Promise<PreviewedAlert> {
   process.env.AWS_LAMBDA_FUNCTION_NAME = SUBSCRIPTION_CHECK;
-  const emails = [...ALERT_EMAILS, 'ops-night@example.com'];
+  const emails = [...PROD_ALERT_ADDRESSES, 'ops-night@example.com'];
   const aws = subscriptionAws(emails);
   const now = new Date('2025-03-12T00:00:04Z');
   aws.unsubscribe('ops-oncall@example.com');
@@ -120,8 +120,8 @@ async function lostSubscriptions(language: Language): Promise<PreviewedAlert> {
     cloudwatch: aws.cloudwatch,
     accountDisplayName: async () => ACCOUNT_DISPLAY_NAME.value,
     settings: {
-      topicArn: ALERT_TOPIC_ARN,
-      chatTopicArn: CHAT_TOPIC_ARN,
+      topicArn: PROD_ALERT_TOPIC,
+      chatTopicArn: PROD_CHAT_TOPIC,
       emails,
       stateTable: `${SUBSCRIPTION_CHECK}-state`,
       namespace: 'SSMAgentOps/prod',

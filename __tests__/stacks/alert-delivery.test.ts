@@ -1,4 +1,5 @@
 import type { EnvironmentInput } from '../../config/schema';
+import { alertDeliveryEnvironment } from '../../contract/alert-delivery-environment';
 import { exampleSettings, onlyResource, resourcesOf, statementsOf, synthStack, type Synthesized } from '../helpers/synth';
 
 const stg = synthStack(exampleSettings('stg'));
@@ -101,7 +102,7 @@ describe('chat delivery', () => {
       });
     }
     for (const fn of resourcesOf(stg, 'aws_lambda_function').filter((candidate) => !candidate.function_name.endsWith('agent-monitor'))) {
-      expect(fn.environment.variables.CHAT_TOPIC_ARN).toBe(chatTopic);
+      expect(fn.environment.variables[alertDeliveryEnvironment.variables.chatTopicArn]).toBe(chatTopic);
     }
   });
 
@@ -140,7 +141,7 @@ describe('chat delivery', () => {
     expect(prod.output.chat_topic_arn).toBeUndefined();
     expect(prod.resource.aws_cloudwatch_log_metric_filter).toBeUndefined();
     for (const alarm of resourcesOf(prod, 'aws_cloudwatch_metric_alarm')) expect(alarm.alarm_actions).toEqual([topicReference(prod, 'OPE')]);
-    for (const fn of resourcesOf(prod, 'aws_lambda_function')) expect(fn.environment.variables.CHAT_TOPIC_ARN).toBeUndefined();
+    for (const fn of resourcesOf(prod, 'aws_lambda_function')) expect(fn.environment.variables[alertDeliveryEnvironment.variables.chatTopicArn]).toBeUndefined();
     expect(roleStatements(prod, 'notifier_function').find((statement) => statement.Sid === 'PublishAlerts').Resource).toBe(topicReference(prod, 'OPE'));
   });
 });

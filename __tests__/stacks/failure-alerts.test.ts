@@ -1,3 +1,4 @@
+import { alertDeliveryEnvironment } from '../../contract/alert-delivery-environment';
 import { notifierEnvironment } from '../../contract/notifier-environment';
 import { matchesEventPattern } from '../helpers/event-pattern';
 import {
@@ -124,7 +125,8 @@ describe('notifier', () => {
       timeZone: 'Asia/Tokyo',
       environmentName: 'prod',
     });
-    expect(Object.keys(applied).every((name) => notifierEnvironment.variableNames.includes(name))).toBe(true);
+    expect(alertDeliveryEnvironment.decode(applied)).toEqual({ unsubscribeContact: '運用チームのリーダー (ops-lead@example.com)' });
+    expect(Object.keys(applied).every((name) => [...notifierEnvironment.variableNames, ...alertDeliveryEnvironment.variableNames].includes(name))).toBe(true);
   });
 
   it('retries failed invocations twice, then dead-letters them', () => {

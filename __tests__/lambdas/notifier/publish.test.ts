@@ -4,7 +4,7 @@ import { MAX_CHAT_DESCRIPTION_LENGTH, renderChatNotification } from '../../../la
 import { composeMail, type Mail } from '../../../lambdas/notifier/mail';
 import { publishAlert } from '../../../lambdas/notifier/publish';
 import { logger } from '../../../lambdas/shared/powertools';
-import { ALERT_TOPIC_ARN, CHAT_TOPIC_ARN } from '../../../fixtures/subscription-aws';
+import { PROD_ALERT_TOPIC, PROD_CHAT_TOPIC } from '../../../fixtures/subscription-aws';
 import { customNotification } from '../../helpers/custom-notification';
 
 const settings = { language: 'ja', timeZone: 'Asia/Tokyo', environmentName: 'prod' } as const;
@@ -59,7 +59,7 @@ describe('the chat notification', () => {
 
 describe('publishAlert', () => {
   const mail = sampleMail();
-  const destination = { topicArn: ALERT_TOPIC_ARN, chatTopicArn: CHAT_TOPIC_ARN, environmentName: 'prod' };
+  const destination = { topicArn: PROD_ALERT_TOPIC, chatTopicArn: PROD_CHAT_TOPIC, environmentName: 'prod' };
 
   function sns() {
     const client = new SNSClient({ region: 'ap-northeast-1' });
@@ -73,28 +73,28 @@ describe('publishAlert', () => {
     const { client, published } = sns();
     await expect(publishAlert(client, destination, mail)).resolves.toEqual({ messageId: 'message-1' });
     const [toMail, toChat] = published();
-    expect(toMail).toEqual({ TopicArn: ALERT_TOPIC_ARN, Subject: mail.subject, Message: mail.body });
-    expect(toChat).toEqual({ TopicArn: CHAT_TOPIC_ARN, Message: expect.any(String) });
+    expect(toMail).toEqual({ TopicArn: PROD_ALERT_TOPIC, Subject: mail.subject, Message: mail.body });
+    expect(toChat).toEqual({ TopicArn: PROD_CHAT_TOPIC, Message: expect.any(String) });
     expect(customNotification.parse(JSON.parse(toChat!.Message!))).toBeTruthy();
     expect(published()).toHaveLength(2);
   });
 
   it('publishes the mail alone without chat', async () => {
     const { client, published } = sns();
-    await publishAlert(client, { topicArn: ALERT_TOPIC_ARN, environmentName: 'prod' }, mail);
-    expect(published().map((message) => message.TopicArn)).toEqual([ALERT_TOPIC_ARN]);
+    await publishAlert(client, { topicArn: PROD_ALERT_TOPIC, environmentName: 'prod' }, mail);
+    expect(published().map((message) => message.TopicArn)).toEqual([PROD_ALERT_TOPIC]);
   });
 
   it('fails, before any chat notification, when the mail cannot be published', async () => {
     const { client, mock, published } = sns();
-    mock.on(PublishCommand, { TopicArn: ALERT_TOPIC_ARN }).rejects(refused());
+    mock.on(PublishCommand, { TopicArn: PROD_ALERT_TOPIC }).rejects(refused());
     await expect(publishAlert(client, destination, mail)).rejects.toThrow('not authorized');
-    expect(published().map((message) => message.TopicArn)).toEqual([ALERT_TOPIC_ARN]);
+    expect(published().map((message) => message.TopicArn)).toEqual([PROD_ALERT_TOPIC]);
   });
 
   it('logs a chat notification that cannot be published as a failed chat delivery, and does not fail', async () => {
     const { client, mock } = sns();
-    mock.on(PublishCommand, { TopicArn: CHAT_TOPIC_ARN }).rejects(refused());
+    mock.on(PublishCommand, { TopicArn: PROD_CHAT_TOPIC }).rejects(refused());
     const logged = jest.spyOn(logger, 'error').mockImplementation(() => undefined);
     await expect(publishAlert(client, destination, mail)).resolves.toEqual({ messageId: 'message-1' });
     expect(logged).toHaveBeenCalledWith(expect.any(String), expect.objectContaining({ chatDelivery: 'failed', error: 'AuthorizationError' }));

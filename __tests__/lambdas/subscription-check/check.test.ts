@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 import { PublishCommand, SNSServiceException } from '@aws-sdk/client-sns';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createSubscriptionCheck, type SubscriptionCheckSettings } from '../../../lambdas/subscription-check/check';
-import { ALERT_EMAILS, ALERT_TOPIC_ARN, CHAT_TOPIC_ARN, subscriptionAws, type SubscriptionAws } from '../../../fixtures/subscription-aws';
+import { PROD_ALERT_ADDRESSES, PROD_ALERT_TOPIC, PROD_CHAT_TOPIC, subscriptionAws, type SubscriptionAws } from '../../../fixtures/subscription-aws';
 
 const context = {
   functionName: 'ssm-agent-ops-prod-subscription-check',
@@ -12,8 +12,8 @@ const context = {
 } as unknown as Context;
 
 const settings: SubscriptionCheckSettings = {
-  topicArn: ALERT_TOPIC_ARN,
-  emails: ALERT_EMAILS,
+  topicArn: PROD_ALERT_TOPIC,
+  emails: PROD_ALERT_ADDRESSES,
   stateTable: 'ssm-agent-ops-prod-subscription-state',
   namespace: 'SSMAgentOps/prod',
   maxPendingHours: 24,
@@ -44,7 +44,7 @@ function dailyCheck(aws: SubscriptionAws, overrides: Partial<SubscriptionCheckSe
       return handler({}, context);
     },
     /** Mails published so far to the mail topic. */
-    mails: () => aws.published().filter((message) => message.TopicArn === ALERT_TOPIC_ARN),
+    mails: () => aws.published().filter((message) => message.TopicArn === PROD_ALERT_TOPIC),
   };
 }
 
@@ -148,8 +148,8 @@ describe('the subscription check', () => {
   it('sends the report to chat too, as a custom notification', async () => {
     const aws = subscriptionAws();
     aws.unsubscribe('ops@example.com');
-    await dailyCheck(aws, { chatTopicArn: CHAT_TOPIC_ARN }).run();
-    const chat = aws.published().filter((message) => message.TopicArn === CHAT_TOPIC_ARN);
+    await dailyCheck(aws, { chatTopicArn: PROD_CHAT_TOPIC }).run();
+    const chat = aws.published().filter((message) => message.TopicArn === PROD_CHAT_TOPIC);
     expect(chat).toHaveLength(1);
     expect(JSON.parse(chat[0]!.Message!)).toMatchObject({ version: '1.0', source: 'custom', content: { title: expect.stringContaining('届かない宛先が 1 件') } });
   });
@@ -190,8 +190,8 @@ describe('the subscription check', () => {
     it('still mails when chat cannot be published, and does not fail (a retry would mail again)', async () => {
       const aws = subscriptionAws();
       aws.unsubscribe('ops@example.com');
-      aws.snsMock.on(PublishCommand, { TopicArn: CHAT_TOPIC_ARN }).rejects(throttled());
-      const check = dailyCheck(aws, { chatTopicArn: CHAT_TOPIC_ARN });
+      aws.snsMock.on(PublishCommand, { TopicArn: PROD_CHAT_TOPIC }).rejects(throttled());
+      const check = dailyCheck(aws, { chatTopicArn: PROD_CHAT_TOPIC });
       expect((await check.run()).reported).toEqual(['ops@example.com']);
       expect(check.mails()).toHaveLength(1);
       expect(aws.table.get('ops@example.com')).toEqual(expect.objectContaining({ lossReportedAt: FIRST_CHECK.toISOString() }));
