@@ -22,6 +22,12 @@ export type JsonHandlers = Record<string, (input: any) => unknown>;
 export class FakeAws {
   readonly calls: ReceivedCall[] = [];
   readonly table = new InMemoryIdempotencyTable();
+  /** Tables other than the idempotency table, by name: items by their `address` key, in DynamoDB's JSON. */
+  readonly plainTables = new Map<string, Map<string, Record<string, unknown>>>();
+  /** The topic's subscriptions ListSubscriptionsByTopic lists; a test changes them between invocations. */
+  subscriptions: { Protocol: string; Endpoint: string; SubscriptionArn: string; TopicArn: string }[] = [];
+  /** SNS calls (by action) to refuse once each with `Throttled`, HTTP 429, as SNS does past its rate. */
+  readonly throttleNext = new Set<string>();
   private server?: Server;
 
   constructor(
@@ -75,6 +81,22 @@ export class FakeAws {
     }
     const form = Object.fromEntries(new URLSearchParams(body));
     const action = form.Action ?? '';
+    if (this.throttleNext.delete(action)) {
+      this.calls.push({ operation: `SNS.${action} (throttled)`, input: form });
+      return {
+        status: 429,
+        contentType: 'text/xml',
+        body: '<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>Throttled</Code><Message>Rate exceeded</Message></Error><RequestId>r</RequestId></ErrorResponse>',
+      };
+    }
+    if (action === 'ListSubscriptionsByTopic') {
+      this.calls.push({ operation: 'SNS.ListSubscriptionsByTopic', input: form });
+      const members = this.subscriptions
+        .filter((subscription) => subscription.TopicArn === form.TopicArn)
+        .map((subscription) => `<member>${Object.entries(subscription).map(([key, value]) => `<${key}>${value}</${key}>`).join('')}</member>`)
+        .join('');
+      return xml(`<ListSubscriptionsByTopicResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><ListSubscriptionsByTopicResult><Subscriptions>${members}</Subscriptions></ListSubscriptionsByTopicResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></ListSubscriptionsByTopicResponse>`);
+    }
     if (action === 'Publish') {
       this.calls.push({ operation: 'SNS.Publish', input: form });
       return xml(`<PublishResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><PublishResult><MessageId>message-${this.calls.length}</MessageId></PublishResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></PublishResponse>`);
@@ -97,6 +119,21 @@ export class FakeAws {
   }
 
   private dynamodb(operation: string, input: any): unknown {
+    const plain = this.plainTables.get(input.TableName);
+    if (plain) {
+      switch (operation) {
+        case 'Scan':
+          return { Items: [...plain.values()], Count: plain.size };
+        case 'PutItem':
+          plain.set(input.Item.address.S, input.Item);
+          return {};
+        case 'DeleteItem':
+          plain.delete(input.Key.address.S);
+          return {};
+        default:
+          throw Object.assign(new Error(`The fake does not implement DynamoDB ${operation} on ${input.TableName}`), { name: 'InvalidAction' });
+      }
+    }
     switch (operation) {
       case 'PutItem':
         if (input.Item) {
