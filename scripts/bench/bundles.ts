@@ -4,6 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { agentMonitorEnvironment } from '../../contract/agent-monitor-environment';
 import { environmentNames } from '../../contract/names';
 import { notifierEnvironment } from '../../contract/notifier-environment';
+import { subscriptionCheckEnvironment } from '../../contract/subscription-check-environment';
 import { lambdaNames, DIST_DIR } from '../build';
 import { measureNode, median } from './measure';
 
@@ -23,6 +24,18 @@ const STAND_IN_ENVIRONMENTS: Record<string, Record<string, string>> = {
     runbookBaseUrl: undefined,
   }),
   'agent-monitor': agentMonitorEnvironment.encode({ namespace: BENCH.metricNamespace, alarmNamePrefix: BENCH.agentAlarmPrefix, scopeTag: undefined }),
+  'subscription-check': subscriptionCheckEnvironment.encode({
+    topicArn: 'arn:aws:sns:ap-northeast-1:123456789012:OPE',
+    emails: ['ops@example.com'],
+    stateTable: BENCH.subscriptionStateTable,
+    namespace: BENCH.metricNamespace,
+    maxPendingHours: 24,
+    displayNameParameter: '/ops/ssm-agent-ops/bench/account-display-name',
+    language: 'ja',
+    timeZone: 'Asia/Tokyo',
+    environmentName: 'bench',
+    runbookBaseUrl: undefined,
+  }),
 };
 
 function standInEnvironment(name: string): Record<string, string> {
