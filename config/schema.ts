@@ -207,7 +207,13 @@ const chat = z.discriminatedUnion(
     z.strictObject({
       channel: z.literal('teams'),
       teamId: uuid,
-      channelId: z.string().regex(/^\S{1,255}$/, 'a Microsoft Teams channel ID such as 19:abc123@thread.tacv2 (no spaces)'),
+      channelId: z
+        .string()
+        .max(255, 'at most 255 characters')
+        .regex(
+          /^[\w\-=+/.,]*%3[aA][\w\-=+/.,]*%40[\w\-=+/.,]*$/,
+          'a Microsoft Teams channel ID, URL-encoded as the chat console shows it, such as 19%3ab6ef35dc342d56ba5654e6fc6d25a071%40thread.tacv2',
+        ),
       tenantId: uuid,
       ...chatChannelOptions,
     }),

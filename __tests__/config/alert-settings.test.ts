@@ -33,7 +33,7 @@ describe('chat settings', () => {
     ]);
     expect(problems({ chat: { channel: 'teams', teamId: 'team', channelId: '19:a b' } })).toEqual([
       'dev › chat.teamId = "team" is not allowed; allowed: a GUID such as 0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d',
-      'dev › chat.channelId = "19:a b" is not allowed; allowed: a Microsoft Teams channel ID such as 19:abc123@thread.tacv2 (no spaces)',
+      'dev › chat.channelId = "19:a b" is not allowed; allowed: a Microsoft Teams channel ID, URL-encoded as the chat console shows it, such as 19%3ab6ef35dc342d56ba5654e6fc6d25a071%40thread.tacv2',
       'dev › chat.tenantId is missing; it is required',
     ]);
     expect(problems({ chat: { channel: 'discord' } })).toEqual([

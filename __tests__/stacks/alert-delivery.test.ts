@@ -6,7 +6,7 @@ const stg = synthStack(exampleSettings('stg'));
 const teamsChat: EnvironmentInput['chat'] & { channel: 'teams' } = {
   channel: 'teams',
   teamId: '0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d',
-  channelId: '19:abc123@thread.tacv2',
+  channelId: '19%3ab6ef35dc342d56ba5654e6fc6d25a071%40thread.tacv2',
   tenantId: 'f0e1d2c3-b4a5-9687-7869-5a4b3c2d1e0f',
   configurationRegion: 'us-west-2',
   guardrailPolicyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess'],

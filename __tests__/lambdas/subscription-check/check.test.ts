@@ -116,6 +116,16 @@ describe('the subscription check', () => {
     expect(check.mails()[0]!.Message).toContain('- c@example.com: no subscription');
   });
 
+  it('says so when no address is left to read the report, which then reaches chat only', async () => {
+    const aws = subscriptionAws();
+    aws.unsubscribe('ops@example.com');
+    aws.unsubscribe('ops-oncall@example.com');
+    const check = dailyCheck(aws, { chatTopicArn: PROD_CHAT_TOPIC });
+    expect(await check.run()).toEqual({ confirmed: 0, lost: 2, reported: ['ops@example.com', 'ops-oncall@example.com'] });
+    expect(check.mails()[0]!.Message).toContain('購読が有効な宛先が 1 件もありません。この通知はメールでは誰にも届いていません');
+    expect(aws.published().filter((message) => message.TopicArn === PROD_CHAT_TOPIC)).toHaveLength(1);
+  });
+
   it('compares addresses ignoring case, as mailboxes do', async () => {
     const aws = subscriptionAws(['Ops@Example.com']);
     const check = dailyCheck(aws, { emails: ['ops@example.com'] });
