@@ -55,7 +55,7 @@ export function composeSubject(before: string, name: string, after: string): str
 }
 
 /** The text of a section as a mail shows it. */
-export function sectionText(section: MailSection): string {
+function sectionText(section: MailSection): string {
   return typeof section === 'string' ? section : section.verbatim;
 }
 
@@ -79,12 +79,12 @@ export function composeMail(
 ): Mail {
   const words = MAIL_CATALOGUE[settings.language];
   const links = fieldLines(parts.consoleLinks ?? []);
-  const sections = [...parts.sections.filter((section): section is MailSection => section !== undefined), ...(links ? [`${words.headings.console}\n${links}`] : [])];
+  const sections = parts.sections.filter((section): section is MailSection => section !== undefined);
   return {
     subject,
-    body: composeBody(sections, parts.runbook, settings),
+    body: composeBody([...sections, ...(links ? [`${words.headings.console}\n${links}`] : [])], parts.runbook, settings),
     chat: {
-      sections: parts.sections.filter((section): section is MailSection => section !== undefined),
+      sections,
       nextSteps: [runbookStep(parts.runbook, settings), ...(links ? links.split('\n') : [])],
       kind: parts.runbook,
     },
