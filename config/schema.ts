@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { regionProblem } from '../contract/aws-partitions';
+import { regionFacts, regionProblem } from '../contract/aws-partitions';
+import { CHAT_CONFIGURATION_REGIONS, nearestChatConfigurationRegion } from '../contract/chat';
 import { FAILURE_STATUSES } from '../contract/events';
 import { LANGUAGES } from '../contract/languages';
 import {
@@ -10,6 +11,7 @@ import {
   type AgentConfigurationPlatform,
 } from '../contract/ssm-documents';
 import { bucketNameProblem } from './bucket-name';
+import { checkScheduleProblem } from './check-schedule';
 import { scheduleProblem } from './schedule';
 
 /**
@@ -221,6 +223,55 @@ const accountDisplayName = z.union(
   { error: 'either { value } to create the parameter or { existingParameterName } to use one that exists' },
 );
 
+/** Text a mail quotes on one line of its own: no line breaks or control characters, no Terraform template syntax. */
+const mailLine = (maxLength: number) =>
+  z
+    .string()
+    .max(maxLength, `at most ${maxLength} characters`)
+    .refine((text) => text.trim() !== '', 'text that is not blank')
+    .refine((text) => !/[\p{Cc}]/u.test(text), 'one line without control characters')
+    .refine(withoutTemplateSyntax, TEMPLATE_SYNTAX_RULE);
+
+// Patterns of the chat configuration API (CreateSlackChannelConfiguration, CreateMicrosoftTeamsChannelConfiguration).
+const uuid = z.string().regex(/^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/, 'a GUID such as 0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d');
+const guardrailPolicyArn = z
+  .string()
+  .regex(/^arn:aws(-[a-z]+)*:iam::(aws|\d{12}):policy\/[\w+=,.@\-/]{1,128}$/, 'an IAM policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess');
+const chatChannelOptions = {
+  /** Where the channel configuration is created; the nearest configuration Region to the environment's by default. */
+  configurationRegion: z.enum(CHAT_CONFIGURATION_REGIONS, `one of ${CHAT_CONFIGURATION_REGIONS.join(', ')} (the Regions serving the chat configuration API)`).optional(),
+  /** What channel members may do through the channel at most; nothing (AWSDenyAll) by default. */
+  guardrailPolicyArns: z.array(guardrailPolicyArn).min(1, 'at least one policy ARN').optional(),
+};
+export const CHAT_CHANNELS = ['slack', 'teams', 'topic-only'] as const;
+const chat = z.discriminatedUnion(
+  'channel',
+  [
+    z.strictObject({
+      channel: z.literal('slack'),
+      workspaceId: z.string().regex(/^[0-9A-Z]{1,255}$/, 'a Slack workspace ID such as T07EA123LEP (upper-case letters and digits)'),
+      channelId: z.string().regex(/^[A-Za-z0-9]{1,255}$/, 'a Slack channel ID such as C07EZ1ABC23 (letters and digits)'),
+      ...chatChannelOptions,
+    }),
+    z.strictObject({
+      channel: z.literal('teams'),
+      teamId: uuid,
+      channelId: z
+        .string()
+        .max(255, 'at most 255 characters')
+        .regex(
+          /^[\w\-=+/.,]*%3[aA][\w\-=+/.,]*%40[\w\-=+/.,]*$/,
+          'a Microsoft Teams channel ID, URL-encoded as the chat console shows it, such as 19%3ab6ef35dc342d56ba5654e6fc6d25a071%40thread.tacv2',
+        ),
+      tenantId: uuid,
+      ...chatChannelOptions,
+    }),
+    /** Only the chat topic, for a channel configuration made elsewhere. */
+    z.strictObject({ channel: z.literal('topic-only') }),
+  ],
+  { error: `an object whose channel is one of ${CHAT_CHANNELS.join(', ')}` },
+);
+
 export const environmentSchema = z
   .strictObject({
     name: environmentName,
@@ -245,7 +296,25 @@ export const environmentSchema = z
         .url({ protocol: /^https$/, error: 'an https:// URL of the folder that holds help/' })
         .refine(withoutTemplateSyntax, TEMPLATE_SYNTAX_RULE)
         .optional(),
+      /** Whom the mails' closing note sends operators to instead of the unsubscribe link. */
+      unsubscribeContact: mailLine(200).optional(),
     }),
+    /** Optional delivery of the same alerts to Slack or Microsoft Teams. */
+    chat: chat.optional(),
+    subscriptionCheck: z
+      .strictObject({
+        /** When the check runs (UTC); 09:00 JST every day by default. */
+        schedule: z
+          .string()
+          .superRefine((expression, context) => {
+            const problem = checkScheduleProblem(expression);
+            if (problem) context.addIssue({ code: 'custom', message: problem });
+          })
+          .default('cron(0 0 * * ? *)'),
+        /** A subscription still waiting for its confirmation after this long is reported like a lost one. */
+        maxPendingHours: z.number().int('a whole number of hours').min(1, 'from 1 to 72 hours').max(72, 'from 1 to 72 hours (SNS deletes a subscription that is not confirmed within 3 days)').default(24),
+      })
+      .prefault({}),
     failureAlerts: z
       .strictObject({
         /** Documents watched besides the two the associations run, e.g. AWS-RunShellScript for a test. */
@@ -289,7 +358,21 @@ export const environmentSchema = z
             create: true as const,
           }
         : { parameterName: settings.accountDisplayName.existingParameterName, create: false as const },
-  }));
+    chat:
+      settings.chat && settings.chat.channel !== 'topic-only'
+        ? { ...settings.chat, configurationRegion: settings.chat.configurationRegion ?? nearestChatConfigurationRegion(settings.region) }
+        : settings.chat,
+  }))
+  .superRefine((settings, context) => {
+    if (settings.chat && regionFacts(settings.region).partition !== 'aws') {
+      context.addIssue({
+        code: 'custom',
+        path: ['chat'],
+        input: settings.chat,
+        message: `no chat settings in ${settings.region}: Amazon Q Developer in chat applications serves the aws partition only`,
+      });
+    }
+  });
 
 /** Settings as written in `config/environments.ts`; omitted fields take the SPEC defaults. */
 export type EnvironmentInput = z.input<typeof environmentSchema>;
@@ -299,3 +382,4 @@ export type EnvironmentSettings = z.output<typeof environmentSchema>;
 export type AssociationSettings = EnvironmentSettings['ssmAgentUpdate'];
 /** Validated settings of the CloudWatch Agent update: an association, and what else each run does. */
 export type CloudWatchAgentUpdateSettings = EnvironmentSettings['cloudWatchAgentUpdate'];
+export type ChatSettings = NonNullable<EnvironmentSettings['chat']>;

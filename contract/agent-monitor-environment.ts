@@ -1,10 +1,11 @@
 import * as z from 'zod/mini';
 import { functionEnvironment, json, optional, text, type SettingsOf } from './function-environment';
+import { metricNamespace } from './shared-variables';
 
 const nonEmptyText = z.string().check(z.minLength(1, 'non-empty text'));
 
 const fields = {
-  namespace: text('METRIC_NAMESPACE'),
+  namespace: metricNamespace,
   alarmNamePrefix: text('ALARM_NAME_PREFIX'),
   /** Only nodes with one of these tag values are in scope; every managed node when absent. */
   scopeTag: optional(

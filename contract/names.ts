@@ -15,19 +15,24 @@ export interface EnvironmentNames {
   readonly agentAlarmPrefix: string;
   /** CloudWatch namespace of the agent monitor's metrics. */
   readonly metricNamespace: string;
-  readonly functionNames: { readonly notifier: string; readonly agentMonitor: string };
+  readonly functionNames: { readonly notifier: string; readonly agentMonitor: string; readonly subscriptionCheck: string };
   readonly ruleNames: {
     readonly failedCommands: string;
     readonly failedAssociations: string;
     readonly failedAssociationRuns: string;
     readonly agentAlarmState: string;
     readonly agentMonitorSchedule: string;
+    readonly subscriptionCheckSchedule: string;
   };
   /** SSM documents the environment owns; document names share the account and region's namespace. */
   readonly documentNames: {
     /** The CloudWatch Agent update that also re-applies the agent's configuration (only when one is named). */
     readonly cloudWatchAgentUpdate: string;
   };
+  /** The table where the subscription check remembers which lost subscriptions it has reported. */
+  readonly subscriptionStateTable: string;
+  /** The topic chat channels subscribe to, and the channel configuration and its role. */
+  readonly chat: { readonly topicName: string; readonly configurationName: string; readonly channelRoleName: string };
 }
 
 const STACK_NAME_PREFIX = 'ssm-agent-ops-';
@@ -43,15 +48,18 @@ export function environmentNames(environment: string): EnvironmentNames {
     resourcePrefix,
     agentAlarmPrefix: named('agent-'),
     metricNamespace: `SSMAgentOps/${environment}`,
-    functionNames: { notifier: named('notifier'), agentMonitor: named('agent-monitor') },
+    functionNames: { notifier: named('notifier'), agentMonitor: named('agent-monitor'), subscriptionCheck: named('subscription-check') },
     ruleNames: {
       failedCommands: named('failed-commands'),
       failedAssociations: named('failed-associations'),
       failedAssociationRuns: named('failed-association-runs'),
       agentAlarmState: named('agent-alarm-state'),
       agentMonitorSchedule: named('agent-monitor-schedule'),
+      subscriptionCheckSchedule: named('subscription-check-schedule'),
     },
     documentNames: { cloudWatchAgentUpdate: named(CLOUDWATCH_AGENT_UPDATE_DOCUMENT_SUFFIX) },
+    subscriptionStateTable: named('subscription-state'),
+    chat: { topicName: named('chat'), configurationName: named('chat'), channelRoleName: named('chat-channel') },
   };
 }
 

@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
 import { MANAGED_NODES_METRIC, MONITOR_RUNS_METRIC, PING_STATUS_DIMENSION } from '../contract/agent-metrics';
 import { FLEET_PING_STATUSES } from '../contract/ping-statuses';
+import { CONFIRMED_SUBSCRIPTIONS_METRIC, LOST_SUBSCRIPTIONS_METRIC } from '../contract/subscription-metrics';
 
 export interface DashboardProps {
   readonly name: string;
@@ -11,6 +12,8 @@ export interface DashboardProps {
   readonly topicName: string;
   readonly deadLetterQueueName: string;
   readonly functionNames: readonly string[];
+  /** How many alert addresses are configured; the subscription check reports how many are confirmed. */
+  readonly configuredAddresses: number;
 }
 
 type MetricLine = (string | Record<string, unknown>)[];
@@ -65,6 +68,16 @@ export class Dashboard extends Construct {
         12,
         'Lambda duration (p99)',
         props.functionNames.map((name) => ['AWS/Lambda', 'Duration', 'FunctionName', name, { stat: 'p99', period: 300 }]),
+      ),
+      widget(
+        12,
+        12,
+        `Alert addresses with a confirmed subscription (of ${props.configuredAddresses})`,
+        [
+          [props.metricNamespace, CONFIRMED_SUBSCRIPTIONS_METRIC, { stat: 'Minimum', period: 3600, label: 'confirmed' }],
+          [props.metricNamespace, LOST_SUBSCRIPTIONS_METRIC, { stat: 'Maximum', period: 3600, label: 'getting no alerts' }],
+        ],
+        { annotations: { horizontal: [{ label: 'configured', value: props.configuredAddresses }] }, yAxis: { left: { min: 0 } } },
       ),
     ];
 

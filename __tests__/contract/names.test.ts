@@ -7,21 +7,35 @@ describe('environment names', () => {
       resourcePrefix: 'ssm-agent-ops-prod',
       agentAlarmPrefix: 'ssm-agent-ops-prod-agent-',
       metricNamespace: 'SSMAgentOps/prod',
-      functionNames: { notifier: 'ssm-agent-ops-prod-notifier', agentMonitor: 'ssm-agent-ops-prod-agent-monitor' },
+      functionNames: {
+        notifier: 'ssm-agent-ops-prod-notifier',
+        agentMonitor: 'ssm-agent-ops-prod-agent-monitor',
+        subscriptionCheck: 'ssm-agent-ops-prod-subscription-check',
+      },
       ruleNames: {
         failedCommands: 'ssm-agent-ops-prod-failed-commands',
         failedAssociations: 'ssm-agent-ops-prod-failed-associations',
         failedAssociationRuns: 'ssm-agent-ops-prod-failed-association-runs',
         agentAlarmState: 'ssm-agent-ops-prod-agent-alarm-state',
         agentMonitorSchedule: 'ssm-agent-ops-prod-agent-monitor-schedule',
+        subscriptionCheckSchedule: 'ssm-agent-ops-prod-subscription-check-schedule',
       },
       documentNames: { cloudWatchAgentUpdate: 'ssm-agent-ops-prod-cloudwatch-agent-update' },
+      subscriptionStateTable: 'ssm-agent-ops-prod-subscription-state',
+      chat: { topicName: 'ssm-agent-ops-prod-chat', configurationName: 'ssm-agent-ops-prod-chat', channelRoleName: 'ssm-agent-ops-prod-chat-channel' },
     });
   });
 
   it('name every resource, alarm and rule with the resource prefix, which the resource policies admit', () => {
     const names = environmentNames('stg');
-    const all = [names.agentAlarmPrefix, ...Object.values(names.functionNames), ...Object.values(names.ruleNames), ...Object.values(names.documentNames)];
+    const all = [
+      names.agentAlarmPrefix,
+      ...Object.values(names.functionNames),
+      ...Object.values(names.ruleNames),
+      ...Object.values(names.documentNames),
+      names.subscriptionStateTable,
+      ...Object.values(names.chat),
+    ];
     for (const name of all) expect(name.startsWith(`${names.resourcePrefix}-`)).toBe(true);
   });
 

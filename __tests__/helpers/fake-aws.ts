@@ -39,9 +39,16 @@ interface Answer {
  * (serialization, error parsing and the SDK's retries) with AWS_ENDPOINT_URL or `endpoint` pointing
  * here. Faults and delays can be injected per operation (`SSM.DescribeAssociationExecutions`).
  */
+/** The SNS actions the fake answers (query protocol). */
+const SNS_ACTIONS = new Set(['Publish', 'ListSubscriptionsByTopic']);
+
 export class FakeAws {
   readonly calls: ReceivedCall[] = [];
   readonly table = new InMemoryIdempotencyTable();
+  /** Tables other than the idempotency table, by name: items by their `address` key, in DynamoDB's JSON. */
+  readonly plainTables = new Map<string, Map<string, Record<string, unknown>>>();
+  /** The topic's subscriptions ListSubscriptionsByTopic lists; a test changes them between invocations. */
+  subscriptions: { Protocol: string; Endpoint: string; SubscriptionArn: string; TopicArn: string }[] = [];
   private server?: Server;
   private readonly faults: { operation: string; fault: Fault; remaining: number }[] = [];
   private readonly delays = new Map<string, number>();
@@ -129,11 +136,21 @@ export class FakeAws {
       return { operation: `${SERVICES_BY_TARGET_PREFIX[prefix] ?? prefix}.${operation}`, input: JSON.parse(body || '{}') };
     }
     const form = Object.fromEntries(new URLSearchParams(body));
-    return { operation: form.Action === 'Publish' ? 'SNS.Publish' : `unknown.${form.Action ?? ''}`, input: form };
+    const action = form.Action ?? '';
+    return { operation: SNS_ACTIONS.has(action) ? `SNS.${action}` : `unknown.${action}`, input: form };
   }
 
   private answer(call: ReceivedCall): Answer {
     const [service, operation] = call.operation.split('.') as [string, string];
+    if (service === 'SNS' && operation === 'ListSubscriptionsByTopic') {
+      const members = this.subscriptions
+        .filter((subscription) => subscription.TopicArn === call.input.TopicArn)
+        .map((subscription) => `<member>${Object.entries(subscription).map(([key, value]) => `<${key}>${value}</${key}>`).join('')}</member>`)
+        .join('');
+      return xml(
+        `<ListSubscriptionsByTopicResponse xmlns="${SNS_NAMESPACE}"><ListSubscriptionsByTopicResult><Subscriptions>${members}</Subscriptions></ListSubscriptionsByTopicResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></ListSubscriptionsByTopicResponse>`,
+      );
+    }
     if (service === 'SNS') {
       return xml(
         `<PublishResponse xmlns="${SNS_NAMESPACE}"><PublishResult><MessageId>message-${this.calls.length}</MessageId></PublishResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></PublishResponse>`,
@@ -185,6 +202,21 @@ export class FakeAws {
   };
 
   private dynamodb(operation: string, input: any): unknown {
+    const plain = this.plainTables.get(input.TableName);
+    if (plain) {
+      switch (operation) {
+        case 'Scan':
+          return { Items: [...plain.values()], Count: plain.size };
+        case 'PutItem':
+          plain.set(input.Item.address.S, input.Item);
+          return {};
+        case 'DeleteItem':
+          plain.delete(input.Key.address.S);
+          return {};
+        default:
+          throw Object.assign(new Error(`The fake does not implement DynamoDB ${operation} on ${input.TableName}`), { name: 'InvalidAction' });
+      }
+    }
     switch (operation) {
       case 'PutItem':
         if (input.Item) {

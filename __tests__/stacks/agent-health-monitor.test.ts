@@ -107,6 +107,7 @@ describe('agent health monitor', () => {
       'Lambda errors and throttles',
       'Monitor heartbeat and undelivered alerts',
       'Lambda duration (p99)',
+      'Alert addresses with a confirmed subscription (of 2)',
     ]);
     expect(widgets[0].properties.metrics.map((metric: any[]) => metric.slice(0, 4))).toEqual([
       ['SSMAgentOps/prod', 'ManagedNodes', 'PingStatus', 'Online'],

@@ -1,3 +1,4 @@
+import { alertDeliveryEnvironment } from '../../contract/alert-delivery-environment';
 import { notifierEnvironment } from '../../contract/notifier-environment';
 import { matchesEventPattern } from '../helpers/event-pattern';
 import {
@@ -155,7 +156,8 @@ describe('notifier', () => {
       timeZone: 'Asia/Tokyo',
       environmentName: 'prod',
     });
-    expect(Object.keys(applied).every((name) => notifierEnvironment.variableNames.includes(name))).toBe(true);
+    expect(alertDeliveryEnvironment.decode(applied)).toEqual({ unsubscribeContact: '運用チームのリーダー (ops-lead@example.com)' });
+    expect(Object.keys(applied).every((name) => [...notifierEnvironment.variableNames, ...alertDeliveryEnvironment.variableNames].includes(name))).toBe(true);
   });
 
   it('retries failed invocations twice, then dead-letters them', () => {
@@ -186,7 +188,7 @@ describe('notifier', () => {
   });
 
   it('remembers mailed runs in a table that forgets them after their TTL', () => {
-    expect(onlyResource(prod, 'aws_dynamodb_table')).toEqual(
+    expect(resourcesOf(prod, 'aws_dynamodb_table').find((table) => table.name.endsWith('-notifier-idempotency'))).toEqual(
       expect.objectContaining({
         name: 'ssm-agent-ops-prod-notifier-idempotency',
         billing_mode: 'PAY_PER_REQUEST',
@@ -309,6 +311,8 @@ describe('self-monitoring alarms', () => {
       'ssm-agent-ops-prod-monitor-errors',
       'ssm-agent-ops-prod-monitor-heartbeat',
       'ssm-agent-ops-prod-notifier-errors',
+      'ssm-agent-ops-prod-subscription-check-errors',
+      'ssm-agent-ops-prod-subscription-check-heartbeat',
       'ssm-agent-ops-prod-undelivered-alerts',
     ]);
   });

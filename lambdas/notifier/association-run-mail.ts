@@ -2,7 +2,7 @@ import { associationUrl } from '../shared/console-links';
 import { formatTimestamp } from '../shared/time';
 import { MAIL_CATALOGUE } from './catalogue';
 import { purpose } from './failure-mail';
-import { accountLabel, composeBody, composeSubject, fieldLines, type Mail, type MailSettings } from './mail';
+import { accountLabel, composeMail, composeSubject, fieldLines, type Mail, type MailSettings } from './mail';
 
 /** Everything one association-run mail says, from the event and, when it could be read, the run's record. */
 export interface AssociationRunReport {
@@ -64,8 +64,13 @@ export function renderAssociationRunMail(report: AssociationRunReport, settings:
     [fields.occurredAt, formatTimestamp(report.occurredAt, timeZone, language)],
     [fields.executionId, report.executionId],
   ]);
-  const link = associationUrl(report.region, report.associationId);
-  const consoleSection = link ? `${words.headings.console}\n${fieldLines([[words.consolePages.association, link]])}` : undefined;
-
-  return { subject, body: composeBody([summary, separateMails, details, consoleSection], 'association-run-failure', settings) };
+  return composeMail(
+    subject,
+    {
+      sections: [summary, separateMails, details],
+      consoleLinks: [[words.consolePages.association, associationUrl(report.region, report.associationId)]],
+      runbook: 'association-run-failure',
+    },
+    settings,
+  );
 }

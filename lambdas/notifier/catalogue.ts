@@ -56,6 +56,11 @@ export interface MailCatalogue {
   readonly runbook: (title: string) => string;
   readonly runbookInRepository: (path: string) => string;
   readonly footer: (environmentName: string) => string;
+  /**
+   * The last paragraph of every mail: SNS's unsubscribe link below it ends every alert for the
+   * address, not just this kind, so whoever wants fewer mails should ask `contact` instead.
+   */
+  readonly unsubscribeNote: (contact: string | undefined) => string;
 
   readonly failure: {
     /** Before and after the account name in the subject. */
@@ -110,6 +115,18 @@ export interface MailCatalogue {
     readonly intro: string;
     readonly excerptCut: string;
   };
+
+  readonly subscriptionLost: {
+    readonly subject: (count: number) => readonly [string, string];
+    readonly summary: (facts: { account: string; region: string; topic: string; count: number }) => string;
+    readonly heading: string;
+    /** Why each address gets nothing any more. */
+    readonly reasons: { readonly missing: string; readonly pending: (hours: number) => string };
+    readonly stillConfirmed: (count: number, total: number) => string;
+    readonly noneLeft: string;
+    readonly topic: string;
+    readonly checkedAt: string;
+  };
 }
 
 const STATUS_WORDS: Record<FailureStatus, Localized<{ label: string; outcome: string }>> = {
@@ -157,6 +174,11 @@ function spaceBeforeLatin(text: string): string {
   return /^[A-Za-z0-9]/.test(text) ? ` ${text}` : text;
 }
 
+/** A contact inside a Japanese sentence, set off by spaces where it starts or ends with Latin text: 「運用チーム」, 「 ops@example.com 」. */
+function japaneseContact(contact: string): string {
+  return `${spaceBeforeLatin(contact)}${/[A-Za-z0-9)]$/.test(contact) ? ' ' : ''}`;
+}
+
 const ja: MailCatalogue = {
   fields: {
     account: 'アカウント',
@@ -193,6 +215,8 @@ const ja: MailCatalogue = {
   runbook: (title) => `■ 対応手順: ${title}`,
   runbookInRepository: (path) => `リポジトリの ${path} を参照してください。`,
   footer: (environmentName) => `-- \nこのメールは ssm-agent-ops (環境: ${environmentName}) が自動送信しました。`,
+  unsubscribeNote: (contact) =>
+    `※ この下の unsubscribe のリンクを押すと、このアドレスには今後すべての障害通知が届かなくなります。通知を減らしたいときや宛先を変えたいときは、リンクを押さずに${contact ? japaneseContact(contact) : '、このシステムの設定 (alerts.emails) を管理している担当者'}に連絡してください。`,
 
   failure: {
     subject: (documentName, status) => ['【SSM 失敗通知】', `: ${documentName} ${japaneseStatus(status)}`],
@@ -263,6 +287,21 @@ const ja: MailCatalogue = {
       '通知 Lambda が、障害通知に変換できないイベントを受信しました。このイベントについての障害通知は送信されていません。再試行しても結果は変わらないため、再試行せずにこのメールでお知らせします。',
     excerptCut: '\n…(以下省略)',
   },
+
+  subscriptionLost: {
+    subject: (count) => ['【ssm-agent-ops 要確認】', `: 障害通知が届かない宛先が ${count} 件あります`],
+    summary: ({ account, region, topic, count }) =>
+      `${account} の ${region} で、障害通知のトピック ${topic} の購読を確認したところ、設定された宛先のうち ${count} 件に通知が届かない状態でした。これらの宛先には、エージェントの更新失敗や接続断のメールが届きません。`,
+    heading: '■ 通知が届かない宛先',
+    reasons: {
+      missing: '購読がありません (unsubscribe のリンクで解除されたか、確認されないまま期限が切れました)',
+      pending: (hours) => `購読が確認されていません (${hours} 時間以上、確認のリンクが押されていません)`,
+    },
+    stillConfirmed: (count, total) => `購読が有効な宛先: ${total} 件中 ${count} 件 (この通知は、その宛先にはメールで届いています)`,
+    noneLeft: '購読が有効な宛先が 1 件もありません。この通知はメールでは誰にも届いていません (チャットを設定していればチャットにだけ届きます)。',
+    topic: 'トピック',
+    checkedAt: '確認日時',
+  },
 };
 
 const en: MailCatalogue = {
@@ -301,6 +340,8 @@ const en: MailCatalogue = {
   runbook: (title) => `■ What to do: ${title}`,
   runbookInRepository: (path) => `See ${path} in the repository.`,
   footer: (environmentName) => `-- \nSent automatically by ssm-agent-ops (environment: ${environmentName}).`,
+  unsubscribeNote: (contact) =>
+    `Note: the unsubscribe link below stops every alert to this address, not just this kind. To get fewer mails or change the address, do not click it: ask ${contact ?? 'whoever manages the alert addresses (alerts.emails) of this system'} instead.`,
 
   failure: {
     subject: (documentName, status) => ['[SSM failure] ', `: ${documentName} ${status}`],
@@ -366,6 +407,21 @@ const en: MailCatalogue = {
     intro:
       'The notifier received an event it cannot turn into an alert, so no alert was sent for it. Retrying cannot change that, so it is reported here once instead of being retried.',
     excerptCut: '\n…(cut)',
+  },
+
+  subscriptionLost: {
+    subject: (count) => ['[ssm-agent-ops check] ', `: ${count} alert address${count === 1 ? '' : 'es'} get${count === 1 ? 's' : ''} nothing`],
+    summary: ({ account, region, topic, count }) =>
+      `A check of the alert topic ${topic} in ${region}, account ${account}, found ${count} configured address${count === 1 ? '' : 'es'} that no longer receive${count === 1 ? 's' : ''} alerts: no mail about failed agent updates or lost connections reaches ${count === 1 ? 'it' : 'them'}.`,
+    heading: '■ Addresses that get nothing',
+    reasons: {
+      missing: 'no subscription (unsubscribed through the link, or never confirmed and expired)',
+      pending: (hours) => `not confirmed (the confirmation link has not been clicked for ${hours} hours or more)`,
+    },
+    stillConfirmed: (count, total) => `Confirmed addresses: ${count} of ${total} (this report reached them by mail)`,
+    noneLeft: 'No configured address has a confirmed subscription: this report reaches nobody by mail, only chat if chat is set up.',
+    topic: 'Topic',
+    checkedAt: 'Checked',
   },
 };
 

@@ -5,7 +5,7 @@ import { associationUrl, commandInvocationUrl } from '../shared/console-links';
 import { keepTail } from '../shared/text';
 import { formatTimestamp } from '../shared/time';
 import { MAIL_CATALOGUE, type MailCatalogue } from './catalogue';
-import { accountLabel, composeBody, composeSubject, fieldLines, instanceLabel, type Mail, type MailSettings } from './mail';
+import { accountLabel, composeMail, composeSubject, fieldLines, instanceLabel, type Mail, type MailSettings, type MailSection } from './mail';
 import type { UnlinkedReason } from './run-link';
 
 /** How much of a failed step's output a mail quotes; the console link has the rest. */
@@ -62,14 +62,14 @@ export function purpose(report: Pick<FailureReport, 'documentName' | 'packageNam
   return purposes.documentRun(report.documentName);
 }
 
-function outputSection(output: StepOutput, words: MailCatalogue): string {
+function outputSection(output: StepOutput, words: MailCatalogue): MailSection {
   const { headings, failure } = words;
   if (output.kind === 'empty') return `${headings.errorOutput}\n${failure.noOutput}`;
   if (output.kind === 'unavailable') return `${headings.errorOutput}\n${failure.outputUnavailable[output.reason]}`;
   const { text, truncated } = keepTail(output.text.trimEnd(), MAX_OUTPUT_LENGTH);
   const step = output.stepName ? failure.failedStep(output.stepName) : '';
   const note = truncated ? `\n${failure.outputTruncated(MAX_OUTPUT_LENGTH)}` : '';
-  return `${headings.errorOutput}${step}\n----------\n${text}\n----------${note}`;
+  return { verbatim: `${headings.errorOutput}${step}\n----------\n${text}\n----------${note}` };
 }
 
 /** The mail for one failed run: what failed, where, when, why, and what to do. */
@@ -107,21 +107,16 @@ export function renderFailureMail(report: FailureReport, settings: MailSettings)
     [fields.errorCode, report.errorCode],
   ]);
 
-  const links = fieldLines([
-    [words.consolePages.commandInvocation, report.commandId && commandInvocationUrl(report.region, report.commandId, report.instanceId)],
-    [words.consolePages.association, report.associationId && associationUrl(report.region, report.associationId)],
-  ]);
-
-  const body = composeBody(
-    [
-      summary,
-      report.unlinked && failure.unlinked[report.unlinked],
-      details,
-      outputSection(report.output, words),
-      links ? `${words.headings.console}\n${links}` : undefined,
-    ],
-    failureRunbook(report),
+  return composeMail(
+    subject,
+    {
+      sections: [summary, report.unlinked && failure.unlinked[report.unlinked], details, outputSection(report.output, words)],
+      consoleLinks: [
+        [words.consolePages.commandInvocation, report.commandId && commandInvocationUrl(report.region, report.commandId, report.instanceId)],
+        [words.consolePages.association, report.associationId && associationUrl(report.region, report.associationId)],
+      ],
+      runbook: failureRunbook(report),
+    },
     settings,
   );
-  return { subject, body };
 }

@@ -4,12 +4,13 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import { alertDeliveryEnvironment } from '../../contract/alert-delivery-environment';
 import { notifierEnvironment } from '../../contract/notifier-environment';
 import { accountDisplayNameReader } from '../shared/display-name';
 import { sdkClientConfig } from '../shared/sdk';
 import { createNotifier } from './notifier';
 
-const settings = notifierEnvironment.decode(process.env);
+const settings = { ...notifierEnvironment.decode(process.env), ...alertDeliveryEnvironment.decode(process.env) };
 const ssm = new SSMClient(sdkClientConfig);
 
 /** Turns failure events (and, through EventBridge, agent alarms) into one mail each on the alert topic. */

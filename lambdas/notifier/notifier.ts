@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from 'aws-lambda';
 import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
@@ -22,6 +22,7 @@ import {
 import { renderFailureMail, type FailureReport } from './failure-mail';
 import { readAssociationExecution, readInstanceName, readNodeDetails, readPackageName, readStepOutput } from './lookups';
 import type { Mail, MailSettings } from './mail';
+import { publishAlert, type AlertDestination } from './publish';
 import { renderRejectedEventMail } from './rejected-mail';
 import { linkAssociationRun, type UnlinkedReason } from './run-link';
 
@@ -38,9 +39,7 @@ export interface NotifierDependencies {
   timing?: Partial<NotifierTiming>;
 }
 
-export interface NotifierSettings extends MailSettings, EventExpectations {
-  topicArn: string;
-}
+export interface NotifierSettings extends MailSettings, EventExpectations, AlertDestination {}
 
 /** The waits of an invocation, all bounded by the time Lambda leaves it. */
 export interface NotifierTiming {
@@ -96,13 +95,7 @@ export function createNotifier(dependencies: NotifierDependencies) {
     { persistenceStore: dependencies.persistenceStore, config: idempotencyConfig, dataIndexArgument: 0 },
   );
 
-  async function publish(mail: Mail): Promise<string | undefined> {
-    const published = await dependencies.sns.send(
-      new PublishCommand({ TopicArn: settings.topicArn, Subject: mail.subject, Message: mail.body }),
-    );
-    logger.info('Mail published', { subject: mail.subject, messageId: published.MessageId });
-    return published.MessageId;
-  }
+  const publish = async (mail: Mail) => (await publishAlert(dependencies.sns, settings, mail)).messageId;
 
   /**
    * Mails `key` once. When another invocation is mailing the same key right now (the other event of

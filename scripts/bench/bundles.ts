@@ -6,6 +6,7 @@ import { build } from 'esbuild';
 import { agentMonitorEnvironment } from '../../contract/agent-monitor-environment';
 import { environmentNames } from '../../contract/names';
 import { notifierEnvironment } from '../../contract/notifier-environment';
+import { subscriptionCheckEnvironment } from '../../contract/subscription-check-environment';
 import { bundleOptions, lambdaNames, DIST_DIR, LAMBDAS_DIR } from '../build';
 import { measureNode, median } from './measure';
 
@@ -25,6 +26,18 @@ const STAND_IN_ENVIRONMENTS: Record<string, Record<string, string>> = {
     runbookBaseUrl: undefined,
   }),
   'agent-monitor': agentMonitorEnvironment.encode({ namespace: BENCH.metricNamespace, alarmNamePrefix: BENCH.agentAlarmPrefix, scopeTag: undefined }),
+  'subscription-check': subscriptionCheckEnvironment.encode({
+    topicArn: 'arn:aws:sns:ap-northeast-1:123456789012:OPE',
+    emails: ['ops@example.com'],
+    stateTable: BENCH.subscriptionStateTable,
+    namespace: BENCH.metricNamespace,
+    maxPendingHours: 24,
+    displayNameParameter: '/ops/ssm-agent-ops/bench/account-display-name',
+    language: 'ja',
+    timeZone: 'Asia/Tokyo',
+    environmentName: 'bench',
+    runbookBaseUrl: undefined,
+  }),
 };
 
 function standInEnvironment(name: string): Record<string, string> {
