@@ -1,8 +1,17 @@
 import { z } from 'zod';
-import { regionProblem } from '../contract/aws-partitions';
+import { regionFacts, regionProblem } from '../contract/aws-partitions';
+import { CHAT_CONFIGURATION_REGIONS, nearestChatConfigurationRegion } from '../contract/chat';
 import { FAILURE_STATUSES } from '../contract/events';
 import { LANGUAGES } from '../contract/languages';
+import {
+  AGENT_CONFIGURATION_PLATFORMS,
+  MAX_PARAMETER_HIERARCHY_LEVELS,
+  PACKAGE_INSTALLATION_TYPES,
+  SSM_PARAMETER_NAME_PATTERN,
+  type AgentConfigurationPlatform,
+} from '../contract/ssm-documents';
 import { bucketNameProblem } from './bucket-name';
+import { checkScheduleProblem } from './check-schedule';
 import { scheduleProblem } from './schedule';
 
 /**
@@ -105,21 +114,63 @@ const documentName = z
   .regex(/^[a-zA-Z0-9_\-.:/]{3,128}$/, 'an SSM document name: 3-128 characters from a-z A-Z 0-9 _ - . : /');
 
 /**
- * One update association. Every field has its own default and the object defaults to `{}`, so setting
- * one field keeps the defaults of the others.
+ * The fields of one update association. Every field has its own default and the object defaults to
+ * `{}`, so setting one field keeps the defaults of the others.
  */
-function association(defaultSchedule: string) {
-  return z
-    .strictObject({
-      /** Defaults to `<environment>-<what it updates>`. */
-      name: associationName.optional(),
-      /** Association schedules run in UTC. */
-      schedule: schedule.default(defaultSchedule),
-      maxConcurrency: z.string().regex(MAX_CONCURRENCY, 'a count such as 10 or a percentage from 1% to 100%').default('100%'),
-      maxErrors: z.string().regex(MAX_ERRORS, 'a count such as 0 or 10, or a percentage from 0% to 100%').default('0%'),
-    })
-    .prefault({});
+function associationFields(defaultSchedule: string) {
+  return {
+    /** Defaults to `<environment>-<what it updates>`. */
+    name: associationName.optional(),
+    /** Association schedules run in UTC. */
+    schedule: schedule.default(defaultSchedule),
+    maxConcurrency: z.string().regex(MAX_CONCURRENCY, 'a count such as 10 or a percentage from 1% to 100%').default('100%'),
+    maxErrors: z.string().regex(MAX_ERRORS, 'a count such as 0 or 10, or a percentage from 0% to 100%').default('0%'),
+  };
 }
+
+/**
+ * A parameter holding a CloudWatch Agent configuration, as AmazonCloudWatch-ManageAgent takes it: a
+ * plain name (the agent's own wizard proposes `AmazonCloudWatch-linux`) or a hierarchical one. One
+ * name: ManageAgent would read commas as a list of configurations to merge.
+ */
+const agentConfigurationParameter = z
+  .string()
+  .regex(
+    new RegExp(SSM_PARAMETER_NAME_PATTERN),
+    `an SSM parameter name such as AmazonCloudWatch-linux or /ops/cloudwatch-agent/linux: a-z A-Z 0-9 _ . -, and "/" before each of at most ${MAX_PARAMETER_HIERARCHY_LEVELS} levels`,
+  )
+  .max(1011, 'an SSM parameter name of at most 1011 characters')
+  .refine((name) => !/^\/?(aws|ssm)/i.test(name), 'a name that does not start with aws or ssm, with or without "/" (reserved by AWS)');
+
+/** A configuration for each platform that has one: a Linux configuration does not suit a Windows agent. */
+const agentConfigurationByPlatform = z
+  .strictObject({
+    linux: agentConfigurationParameter.optional(),
+    windows: agentConfigurationParameter.optional(),
+  } satisfies Record<AgentConfigurationPlatform, unknown>)
+  .refine((byPlatform) => Object.values(byPlatform).some((name) => name !== undefined), {
+    message: `a parameter name for at least one of ${Object.keys(AGENT_CONFIGURATION_PLATFORMS).join(', ')}`,
+  });
+
+/** The CloudWatch Agent update association, and how it keeps the agent running with its configuration. */
+const cloudWatchAgentUpdate = z
+  .strictObject({
+    ...associationFields('rate(30 days)'),
+    /** How the package replaces an installed agent when AWS has published a newer one. */
+    installationType: z
+      .enum(PACKAGE_INSTALLATION_TYPES, `one of ${PACKAGE_INSTALLATION_TYPES.map((type) => JSON.stringify(type)).join(', ')}`)
+      .default('Uninstall and reinstall'),
+    /**
+     * The parameter holding the agent's configuration, for every platform or per platform. Set, every
+     * run also re-applies it and (re)starts the agent, through the environment's own document.
+     */
+    configurationParameter: z
+      .union([agentConfigurationParameter, agentConfigurationByPlatform], {
+        error: `a parameter name, or { ${Object.keys(AGENT_CONFIGURATION_PLATFORMS).join(', ')} } with a parameter name for each platform that has one`,
+      })
+      .optional(),
+  })
+  .prefault({});
 
 /**
  * Addresses are compared ignoring case: the domain is case-insensitive (RFC 5321) and mailbox providers
@@ -184,6 +235,55 @@ const accountDisplayName = z.union(
   { error: 'either { value } to create the parameter or { existingParameterName } to use one that exists' },
 );
 
+/** Text a mail quotes on one line of its own: no line breaks or control characters, no Terraform template syntax. */
+const mailLine = (maxLength: number) =>
+  z
+    .string()
+    .max(maxLength, `at most ${maxLength} characters`)
+    .refine((text) => text.trim() !== '', 'text that is not blank')
+    .refine((text) => !/[\p{Cc}]/u.test(text), 'one line without control characters')
+    .refine(withoutTemplateSyntax, TEMPLATE_SYNTAX_RULE);
+
+// Patterns of the chat configuration API (CreateSlackChannelConfiguration, CreateMicrosoftTeamsChannelConfiguration).
+const uuid = z.string().regex(/^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/, 'a GUID such as 0a1b2c3d-4e5f-6a7b-8c9d-0e1f2a3b4c5d');
+const guardrailPolicyArn = z
+  .string()
+  .regex(/^arn:aws(-[a-z]+)*:iam::(aws|\d{12}):policy\/[\w+=,.@\-/]{1,128}$/, 'an IAM policy ARN such as arn:aws:iam::aws:policy/ReadOnlyAccess');
+const chatChannelOptions = {
+  /** Where the channel configuration is created; the nearest configuration Region to the environment's by default. */
+  configurationRegion: z.enum(CHAT_CONFIGURATION_REGIONS, `one of ${CHAT_CONFIGURATION_REGIONS.join(', ')} (the Regions serving the chat configuration API)`).optional(),
+  /** What channel members may do through the channel at most; nothing (AWSDenyAll) by default. */
+  guardrailPolicyArns: z.array(guardrailPolicyArn).min(1, 'at least one policy ARN').optional(),
+};
+export const CHAT_CHANNELS = ['slack', 'teams', 'topic-only'] as const;
+const chat = z.discriminatedUnion(
+  'channel',
+  [
+    z.strictObject({
+      channel: z.literal('slack'),
+      workspaceId: z.string().regex(/^[0-9A-Z]{1,255}$/, 'a Slack workspace ID such as T07EA123LEP (upper-case letters and digits)'),
+      channelId: z.string().regex(/^[A-Za-z0-9]{1,255}$/, 'a Slack channel ID such as C07EZ1ABC23 (letters and digits)'),
+      ...chatChannelOptions,
+    }),
+    z.strictObject({
+      channel: z.literal('teams'),
+      teamId: uuid,
+      channelId: z
+        .string()
+        .max(255, 'at most 255 characters')
+        .regex(
+          /^[\w\-=+/.,]*%3[aA][\w\-=+/.,]*%40[\w\-=+/.,]*$/,
+          'a Microsoft Teams channel ID, URL-encoded as the chat console shows it, such as 19%3ab6ef35dc342d56ba5654e6fc6d25a071%40thread.tacv2',
+        ),
+      tenantId: uuid,
+      ...chatChannelOptions,
+    }),
+    /** Only the chat topic, for a channel configuration made elsewhere. */
+    z.strictObject({ channel: z.literal('topic-only') }),
+  ],
+  { error: `an object whose channel is one of ${CHAT_CHANNELS.join(', ')}` },
+);
+
 export const environmentSchema = z
   .strictObject({
     name: environmentName,
@@ -208,7 +308,25 @@ export const environmentSchema = z
         .url({ protocol: /^https$/, error: 'an https:// URL of the folder that holds help/' })
         .refine(withoutTemplateSyntax, TEMPLATE_SYNTAX_RULE)
         .optional(),
+      /** Whom the mails' closing note sends operators to instead of the unsubscribe link. */
+      unsubscribeContact: mailLine(200).optional(),
     }),
+    /** Optional delivery of the same alerts to Slack or Microsoft Teams. */
+    chat: chat.optional(),
+    subscriptionCheck: z
+      .strictObject({
+        /** When the check runs (UTC); 09:00 JST every day by default. */
+        schedule: z
+          .string()
+          .superRefine((expression, context) => {
+            const problem = checkScheduleProblem(expression);
+            if (problem) context.addIssue({ code: 'custom', message: problem });
+          })
+          .default('cron(0 0 * * ? *)'),
+        /** A subscription still waiting for its confirmation after this long is reported like a lost one. */
+        maxPendingHours: z.number().int('a whole number of hours').min(1, 'from 1 to 72 hours').max(72, 'from 1 to 72 hours (SNS deletes a subscription that is not confirmed within 3 days)').default(24),
+      })
+      .prefault({}),
     failureAlerts: z
       .strictObject({
         /** Documents watched besides the two the associations run, e.g. AWS-RunShellScript for a test. */
@@ -225,8 +343,8 @@ export const environmentSchema = z
         tagValues: z.array(tagValue).min(1, 'at least one tag value').default(['auto']),
       })
       .prefault({}),
-    ssmAgentUpdate: association('cron(0 5 ? * TUE *)'),
-    cloudWatchAgentUpdate: association('rate(30 days)'),
+    ssmAgentUpdate: z.strictObject(associationFields('cron(0 5 ? * TUE *)')).prefault({}),
+    cloudWatchAgentUpdate,
     agentMonitor: z
       .strictObject({
         /** Which managed nodes get an alarm: every node, or only those the update associations target. */
@@ -277,10 +395,28 @@ export const environmentSchema = z
             create: true as const,
           }
         : { parameterName: settings.accountDisplayName.existingParameterName, create: false as const },
-  }));
+    chat:
+      settings.chat && settings.chat.channel !== 'topic-only'
+        ? { ...settings.chat, configurationRegion: settings.chat.configurationRegion ?? nearestChatConfigurationRegion(settings.region) }
+        : settings.chat,
+  }))
+  .superRefine((settings, context) => {
+    if (settings.chat && regionFacts(settings.region).partition !== 'aws') {
+      context.addIssue({
+        code: 'custom',
+        path: ['chat'],
+        input: settings.chat,
+        message: `no chat settings in ${settings.region}: Amazon Q Developer in chat applications serves the aws partition only`,
+      });
+    }
+  });
 
 /** Settings as written in `config/environments.ts`; omitted fields take the SPEC defaults. */
 export type EnvironmentInput = z.input<typeof environmentSchema>;
 /** Validated settings of one environment, defaults filled in. */
 export type EnvironmentSettings = z.output<typeof environmentSchema>;
+/** Validated settings of one update association. */
 export type AssociationSettings = EnvironmentSettings['ssmAgentUpdate'];
+/** Validated settings of the CloudWatch Agent update: an association, and what else each run does. */
+export type CloudWatchAgentUpdateSettings = EnvironmentSettings['cloudWatchAgentUpdate'];
+export type ChatSettings = NonNullable<EnvironmentSettings['chat']>;

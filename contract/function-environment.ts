@@ -81,15 +81,25 @@ type Fields = Record<string, Variable<unknown>>;
 /** The settings a set of variables carries, one field per variable. */
 export type SettingsOf<F extends Fields> = { [Field in keyof F]: F[Field] extends Variable<infer Value> ? Value : never };
 
-/** The environment of the function `serviceName`, one variable per field of its settings. */
-export function functionEnvironment<F extends Fields>(serviceName: string, fields: F): FunctionEnvironment<SettingsOf<F>> {
+/** Variables that several functions carry, encoded and decoded like a function's own. */
+export interface VariableSet<Settings> {
+  /** The variable of each setting. */
+  readonly variables: { readonly [Field in keyof Settings]-?: string };
+  readonly variableNames: readonly string[];
+  /** The variables for these settings; unset for settings without a value. Nothing is checked. */
+  encode(settings: Settings): Record<string, string>;
+  /** The settings from the variables; throws an error naming every missing or bad variable. */
+  decode(variables: Readonly<Record<string, string | undefined>>): Settings;
+}
+
+/** A set of variables, one per field, not tied to one function (`owner` names them in errors). */
+export function variableSet<F extends Fields>(owner: string, fields: F): VariableSet<SettingsOf<F>> {
   const entries = Object.entries(fields) as [keyof F & string, Variable<unknown>][];
   const schema = z.object(Object.fromEntries(entries.map(([, variable]) => [variable.name, variable.schema])));
 
   return {
-    serviceName,
-    variables: Object.fromEntries(entries.map(([field, variable]) => [field, variable.name])) as FunctionEnvironment<SettingsOf<F>>['variables'],
-    variableNames: [...entries.map(([, variable]) => variable.name), SERVICE_NAME_VARIABLE],
+    variables: Object.fromEntries(entries.map(([field, variable]) => [field, variable.name])) as VariableSet<SettingsOf<F>>['variables'],
+    variableNames: entries.map(([, variable]) => variable.name),
 
     encode(settings) {
       const variables: Record<string, string> = {};
@@ -97,7 +107,6 @@ export function functionEnvironment<F extends Fields>(serviceName: string, field
         const value = variable.write(settings[field]);
         if (value !== undefined) variables[variable.name] = value;
       }
-      variables[SERVICE_NAME_VARIABLE] = serviceName;
       return variables;
     },
 
@@ -105,13 +114,25 @@ export function functionEnvironment<F extends Fields>(serviceName: string, field
       const result = schema.safeParse(variables, { reportInput: true });
       if (!result.success) {
         const problems = result.error.issues.map((issue) => `\n  - ${describeIssue(issue)}`);
-        throw new Error(`The ${serviceName} function's environment is invalid:${problems.join('')}`);
+        throw new Error(`The ${owner} environment is invalid:${problems.join('')}`);
       }
       const data = result.data as Record<string, unknown>;
       const settings: Record<string, unknown> = {};
       for (const [field, variable] of entries) if (data[variable.name] !== undefined) settings[field] = data[variable.name];
       return settings as SettingsOf<F>;
     },
+  };
+}
+
+/** The environment of the function `serviceName`, one variable per field of its settings. */
+export function functionEnvironment<F extends Fields>(serviceName: string, fields: F): FunctionEnvironment<SettingsOf<F>> {
+  const set = variableSet(`${serviceName} function's`, fields);
+  return {
+    serviceName,
+    variables: set.variables,
+    variableNames: [...set.variableNames, SERVICE_NAME_VARIABLE],
+    encode: (settings) => ({ ...set.encode(settings), [SERVICE_NAME_VARIABLE]: serviceName }),
+    decode: (variables) => set.decode(variables),
   };
 }
 

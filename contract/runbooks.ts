@@ -5,10 +5,12 @@ export const RUNBOOKS = {
   'ssm-agent-update-failure': { ja: 'SSM Agent の更新失敗', en: 'SSM Agent update failure' },
   'cloudwatch-agent-update-failure': { ja: 'CloudWatch Agent の更新失敗', en: 'CloudWatch Agent update failure' },
   'association-failure': { ja: 'State Manager 関連付けの失敗', en: 'State Manager association failure' },
+  'association-run-failure': { ja: 'State Manager 関連付けの実行全体の失敗・対象なし', en: 'State Manager association run failed or found no targets' },
   'command-failure': { ja: 'Run Command の失敗', en: 'Run Command failure' },
   'agent-connection-lost': { ja: 'SSM Agent の接続断 (ConnectionLost)', en: 'SSM Agent connection lost' },
   'notifier-or-monitor-failure': { ja: '通知・監視 Lambda の障害', en: 'Notifier or monitor failure' },
   'unconfirmed-subscriptions': { ja: 'メール購読が未確認', en: 'Unconfirmed e-mail subscriptions' },
+  'subscription-lost': { ja: '障害通知が届かない宛先がある', en: 'Addresses that no longer get alerts' },
 } as const satisfies Record<string, Localized>;
 
 export type RunbookId = keyof typeof RUNBOOKS;

@@ -4,9 +4,9 @@
  * same simulated AWS (fixtures/simulated-aws.ts: CloudWatch's quotas enforced, a latency per call, on
  * a virtual clock).
  */
-import { benchBundles } from './bench/bundles';
 import { CLOUDWATCH_QUOTAS } from '../fixtures/simulated-aws';
 import { INVENTORY_TIMEOUT_SECONDS, WATCH_TIMEOUT_SECONDS } from '../stacks/agent-health-monitor';
+import { benchBundles, benchNotifierVariants } from './bench/bundles';
 import {
   benchFleet,
   CHURN_SHARE_PER_HOUR,
@@ -50,6 +50,19 @@ async function main() {
       `${(bundle.bytes / 1024).toFixed(0)} KiB`,
       `${(bundle.gzipBytes / 1024).toFixed(0)} KiB`,
       `${bundle.coldRequireMs.toFixed(0)} ms`,
+    ]),
+  ]);
+
+  section('Notifier bundle against builds with the EC2 client (cold require: median of 11 interleaved fresh processes)');
+  table([
+    ['build', 'bundle', 'gzipped', 'cold require', 'ratio', 'target'],
+    ...(await benchNotifierVariants()).map((variant, index) => [
+      variant.name,
+      `${(variant.bytes / 1024).toFixed(0)} KiB`,
+      `${(variant.gzipBytes / 1024).toFixed(0)} KiB`,
+      `${variant.coldRequireMs.toFixed(0)} ms`,
+      index === 0 ? 'baseline' : `${variant.coldRequireRatio.toFixed(1)}x slower`,
+      index === 0 ? `<= 500 KiB: ${variant.bytes <= 500 * 1024 ? 'met' : 'MISSED'}` : '',
     ]),
   ]);
 

@@ -29,10 +29,16 @@ export const bundleOptions: BuildOptions = {
   // ESM entry points of the AWS SDK tree-shake better than their CommonJS builds.
   mainFields: ['module', 'main'],
   minify: true,
-  // Keeps class and function names in stack traces readable without shipping source maps.
-  keepNames: true,
+  // Not keepNames: it wraps every function and class of the SDK to keep its name, 32 KiB of the
+  // notifier that every cold start parses. Errors keep their names (the SDK, Powertools and this
+  // product set them explicitly), and those names and messages are what the logs record.
+  keepNames: false,
   legalComments: 'none',
   logLevel: 'warning',
+  // The alias below is resolved from here, whatever directory the build runs in.
+  absWorkingDir: ROOT,
+  // The SDK's default credential chain, replaced by the links Lambda uses (see the module).
+  alias: { '@aws-sdk/credential-provider-node': './lambdas/shared/lambda-credentials.ts' },
 };
 
 async function main() {

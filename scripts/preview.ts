@@ -1,57 +1,17 @@
 /**
- * `npm run preview`: prints every mail the product sends, in Japanese and English, built by the real
- * notifier from the repository's fixture events (fixtures/), and the self-monitoring alarms as the
- * synthesized stack defines them. AWS is replaced by the fixtures' canned answers and an in-memory
- * idempotency table: no account or credentials needed.
+ * `npm run preview`: prints every mail the product sends, in Japanese and English, each with the chat
+ * notification published beside it (scripts/preview-mails.ts), and the self-monitoring alarms as the
+ * synthesized stack defines them. AWS is replaced by the fixtures' canned answers and in-memory
+ * tables: no account or credentials needed.
  */
 import { join } from 'node:path';
-import type { Context } from 'aws-lambda';
 import { Testing } from 'cdktf';
-import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { environments } from '../config/environments';
 import { loadEnvironments } from '../config/load';
 import { LANGUAGES, type Language } from '../contract/languages';
-import { createNotifier } from '../lambdas/notifier/notifier';
 import { logger } from '../lambdas/shared/powertools';
 import { SsmAgentOpsStack } from '../stacks/ssm-agent-ops-stack';
-import { ACCOUNT_DISPLAY_NAME, cannedAws, type CannedAws } from '../fixtures/canned-aws';
-import {
-  FLEET_AGENT_ALARM_PREFIX,
-  FLEET,
-  agentAlarmEvent,
-  failedPackageAssociation,
-  failedUpdateInvocation,
-  succeededUpdateInvocation,
-} from '../fixtures/events';
-
-const FUNCTION_NAME = 'ssm-agent-ops-prod-notifier';
-
-/** The notifier's mails, in the order an operator meets them. */
-const MAILS: { title: string; event: () => unknown }[] = [
-  { title: 'SSM Agent update failed (Run Command)', event: failedUpdateInvocation },
-  { title: 'CloudWatch Agent update failed (State Manager association, late in the UTC day)', event: failedPackageAssociation },
-  { title: 'SSM Agent connection lost (agent alarm ALARM)', event: () => agentAlarmEvent('ALARM') },
-  { title: 'SSM Agent connection restored (agent alarm OK)', event: () => agentAlarmEvent('OK') },
-  { title: 'An event the notifier cannot handle (a successful run reached it)', event: succeededUpdateInvocation },
-];
-
-function notifierFor(language: Language, aws: CannedAws) {
-  return createNotifier({
-    ssm: aws.ssm,
-    ec2: aws.ec2,
-    sns: aws.sns,
-    persistenceStore: new DynamoDBPersistenceLayer({ tableName: `${FUNCTION_NAME}-idempotency`, awsSdkV3Client: aws.dynamodb }),
-    accountDisplayName: async () => ACCOUNT_DISPLAY_NAME.value,
-    settings: {
-      topicArn: `arn:aws:sns:${FLEET.region}:${FLEET.account}:OPE`,
-      watchedStatuses: ['Failed', 'TimedOut'],
-      agentAlarmPrefix: FLEET_AGENT_ALARM_PREFIX,
-      language,
-      timeZone: 'Asia/Tokyo',
-      environmentName: 'prod',
-    },
-  });
-}
+import { previewAlerts } from './preview-mails';
 
 /** The self-monitoring alarms of the prod example in one language, as the stack synthesizes them. */
 function selfMonitoringAlarms(language: Language): { name: string; description: string }[] {
@@ -67,26 +27,12 @@ function heading(text: string) {
 }
 
 async function main() {
-  process.env.AWS_LAMBDA_FUNCTION_NAME = FUNCTION_NAME;
   logger.setLogLevel('SILENT');
-  const context = {
-    functionName: FUNCTION_NAME,
-    invokedFunctionArn: `arn:aws:lambda:${FLEET.region}:${FLEET.account}:function:${FUNCTION_NAME}`,
-    awsRequestId: 'preview',
-    getRemainingTimeInMillis: () => 60_000,
-  } as Context;
-
   for (const language of LANGUAGES) {
-    // Each language gets its own AWS and idempotency table: the same run is mailed once per table.
-    const aws = cannedAws();
-    const handler = notifierFor(language, aws);
-    for (const mail of MAILS) {
-      const before = aws.mails().length;
-      await handler(mail.event(), context);
-      const published = aws.mails().slice(before);
-      if (published.length !== 1) throw new Error(`${mail.title}: expected one mail, the notifier sent ${published.length}`);
-      heading(`[${language}] ${mail.title}`);
-      console.log(`Subject: ${published[0]!.Subject}\n\n${published[0]!.Message}\n`);
+    for (const alert of await previewAlerts(language)) {
+      heading(`[${language}] ${alert.title}`);
+      console.log(`Subject: ${alert.subject}\n\n${alert.body}\n`);
+      console.log(`${'-'.repeat(40)} chat notification (the chat topic's message) ${'-'.repeat(40)}\n${JSON.stringify(alert.chat, null, 2)}\n`);
     }
     heading(`[${language}] Self-monitoring alarms (mailed by CloudWatch itself, in its own format, with these descriptions)`);
     for (const alarm of selfMonitoringAlarms(language)) console.log(`${alarm.name}\n  ${alarm.description}\n`);

@@ -28,6 +28,7 @@ export const EXPECTED_RESOURCE_TYPES = [
   'aws_kms_key',
   'aws_lambda_function',
   'aws_lambda_function_event_invoke_config',
+  'aws_lambda_invocation',
   'aws_lambda_permission',
   'aws_sns_topic',
   'aws_sns_topic_policy',
@@ -37,6 +38,16 @@ export const EXPECTED_RESOURCE_TYPES = [
   'aws_ssm_association',
   'aws_ssm_parameter',
 ] as const;
+
+/**
+ * Resource types particular environments' plans must create besides: the example stg environment has
+ * a Slack channel configured (through the provider for its chat configuration Region), dev only the
+ * chat topic, prod no chat.
+ */
+export const EXPECTED_RESOURCE_TYPES_BY_STACK: Readonly<Record<string, readonly string[]>> = {
+  'ssm-agent-ops-stg': ['aws_chatbot_slack_channel_configuration', 'aws_cloudwatch_log_metric_filter'],
+  'ssm-agent-ops-dev': ['aws_cloudwatch_log_metric_filter'],
+};
 
 /** Resource types every state-bucket bootstrap stack's plan must create. */
 export const EXPECTED_BOOTSTRAP_RESOURCE_TYPES = [
@@ -48,22 +59,29 @@ export const EXPECTED_BOOTSTRAP_RESOURCE_TYPES = [
   'aws_s3_bucket_versioning',
 ] as const;
 
-/** Makes the synthesized stack plannable offline without touching any of its own files. */
-const OFFLINE_OVERRIDE = {
-  terraform: { backend: { local: { path: 'terraform.tfstate' } } },
-  provider: {
-    aws: {
-      access_key: 'offline-check',
-      secret_key: 'offline-check',
-      skip_credentials_validation: true,
-      skip_requesting_account_id: true,
-      skip_metadata_api_check: 'true',
-      skip_region_validation: true,
-      // The dummy credentials belong to no account, so the account guard has nothing to compare.
-      allowed_account_ids: null,
-    },
-  },
+/** What makes an AWS provider configuration plannable offline. */
+const OFFLINE_PROVIDER = {
+  access_key: 'offline-check',
+  secret_key: 'offline-check',
+  skip_credentials_validation: true,
+  skip_requesting_account_id: true,
+  skip_metadata_api_check: 'true',
+  skip_region_validation: true,
+  // The dummy credentials belong to no account, so the account guard has nothing to compare.
+  allowed_account_ids: null,
 };
+
+/**
+ * Makes the synthesized stack plannable offline without touching any of its own files. An override
+ * file's provider block overrides the configuration of the same name and alias, so every aliased AWS
+ * provider (the chat configuration's) gets one of its own.
+ */
+function offlineOverride(aliases: readonly string[]) {
+  return {
+    terraform: { backend: { local: { path: 'terraform.tfstate' } } },
+    provider: { aws: [OFFLINE_PROVIDER, ...aliases.map((alias) => ({ alias, ...OFFLINE_PROVIDER }))] },
+  };
+}
 
 interface CommandResult {
   code: number | null;
@@ -141,7 +159,9 @@ interface PlannedChange {
 async function checkStack(stack: string, sourceDir: string, workDir: string, mirror: string, expectedTypes: readonly string[]): Promise<string> {
   const dir = join(workDir, stack);
   cpSync(sourceDir, dir, { recursive: true });
-  writeFileSync(join(dir, 'zz_offline_override.tf.json'), JSON.stringify(OFFLINE_OVERRIDE, null, 2));
+  const stackJson = JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8')) as { provider?: { aws?: { alias?: string }[] } };
+  const aliases = (stackJson.provider?.aws ?? []).flatMap((provider) => (provider.alias ? [provider.alias] : []));
+  writeFileSync(join(dir, 'zz_offline_override.tf.json'), JSON.stringify(offlineOverride(aliases), null, 2));
   const env = {
     TF_CLI_CONFIG_FILE: '/dev/null',
     TF_IN_AUTOMATION: '1',
@@ -193,7 +213,9 @@ async function main() {
 
     const relocated = join(workDir, 'relocated');
     const results = await Promise.all([
-      ...stacksOf(first).map(([stack, dir]) => checkStack(stack, dir, relocated, mirror, EXPECTED_RESOURCE_TYPES)),
+      ...stacksOf(first).map(([stack, dir]) =>
+        checkStack(stack, dir, relocated, mirror, [...EXPECTED_RESOURCE_TYPES, ...(EXPECTED_RESOURCE_TYPES_BY_STACK[stack] ?? [])]),
+      ),
       ...stacksOf(bootstrap).map(([stack, dir]) => checkStack(stack, dir, relocated, mirror, EXPECTED_BOOTSTRAP_RESOURCE_TYPES)),
     ]);
     for (const line of results) console.log(line);

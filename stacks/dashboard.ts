@@ -13,6 +13,7 @@ import {
   WATCH_RUNS_METRIC,
 } from '../contract/agent-metrics';
 import { FLEET_PING_STATUSES } from '../contract/ping-statuses';
+import { CONFIRMED_SUBSCRIPTIONS_METRIC, LOST_SUBSCRIPTIONS_METRIC } from '../contract/subscription-metrics';
 
 export interface DashboardProps {
   readonly name: string;
@@ -22,6 +23,8 @@ export interface DashboardProps {
   readonly topicName: string;
   readonly deadLetterQueueName: string;
   readonly functionNames: readonly string[];
+  /** How many alert addresses are configured; the subscription check reports how many are confirmed. */
+  readonly configuredAddresses: number;
 }
 
 type MetricLine = (string | Record<string, unknown>)[];
@@ -82,6 +85,16 @@ export class Dashboard extends Construct {
       widget(
         12,
         12,
+        `Alert addresses with a confirmed subscription (of ${props.configuredAddresses})`,
+        [
+          [props.metricNamespace, CONFIRMED_SUBSCRIPTIONS_METRIC, { stat: 'Minimum', period: 3600, label: 'confirmed' }],
+          [props.metricNamespace, LOST_SUBSCRIPTIONS_METRIC, { stat: 'Maximum', period: 3600, label: 'getting no alerts' }],
+        ],
+        { annotations: { horizontal: [{ label: 'configured', value: props.configuredAddresses }] }, yAxis: { left: { min: 0 } } },
+      ),
+      widget(
+        0,
+        18,
         'Node alarm writes: pending, left for later, refused',
         ALARM_WRITE_OPERATIONS.flatMap((operation) => [
           [props.metricNamespace, ALARM_WRITES_PENDING_METRIC, OPERATION_DIMENSION, operation, { stat: 'Maximum', period: 300 }],

@@ -113,8 +113,9 @@ export class Notifier extends Construct {
       },
     );
     accountDisplayName.grantRead(this.function);
-    // ec2:DescribeTags supports no resource-level permissions.
-    this.function.addToRolePolicy({ Sid: 'ReadInstanceNameTags', Effect: 'Allow', Action: 'ec2:DescribeTags', Resource: '*' });
+    // The Name tag comes from the Resource Groups Tagging API (its client is a fraction of EC2's);
+    // tag:GetResources supports no resource-level permissions, and needs no ec2: action.
+    this.function.addToRolePolicy({ Sid: 'ReadInstanceNameTags', Effect: 'Allow', Action: 'tag:GetResources', Resource: '*' });
     this.idempotencyTable.grantReadWrite(this.function);
     this.deadLetterQueue.grantSendMessage(this.function);
 
@@ -126,8 +127,8 @@ export class Notifier extends Construct {
     });
 
     props.selfMonitoring.watchFunctionErrors('notifier-errors', this.function.functionName, {
-      ja: '通知 Lambda がエラーを返しました (失敗したイベントは再試行され、最後まで失敗したものはデッドレターキューに入ります)',
-      en: 'the notifier Lambda returned errors (failed events are retried; those that keep failing go to the dead-letter queue)',
+      ja: '通知 Lambda のエラーが続いています (失敗したイベントは再試行され、最後まで失敗したものはデッドレターキューに入ります)',
+      en: 'the notifier Lambda keeps failing (failed events are retried; those that keep failing go to the dead-letter queue)',
     });
     props.selfMonitoring.watchDeadLetterQueue('undelivered-alerts', this.deadLetterQueue.name, {
       ja: '配信できなかった通知がデッドレターキューにあります。メールが届いていない障害があります',

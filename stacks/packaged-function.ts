@@ -26,6 +26,8 @@ export interface PackagedFunctionProps {
   readonly environment?: Record<string, string>;
   readonly memorySize?: number;
   readonly timeoutSeconds?: number;
+  /** Runs at most this many at once; unlimited (the account's pool) when absent. */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 /**
@@ -44,6 +46,7 @@ export class PackagedFunction extends Construct {
   readonly role: IamRole;
   readonly logGroup: CloudwatchLogGroup;
   private readonly statements: PolicyStatement[] = [];
+  private readonly environment: Record<string, string>;
 
   constructor(scope: Construct, id: string, props: PackagedFunctionProps) {
     super(scope, id);
@@ -77,6 +80,7 @@ export class PackagedFunction extends Construct {
       policy: Lazy.stringValue({ produce: () => policyDocument(this.statements) }),
     });
 
+    this.environment = { ...props.environment };
     const code = this.packageCode(props);
     this.function = new LambdaFunction(this, 'function', {
       functionName: props.functionName,
@@ -90,7 +94,9 @@ export class PackagedFunction extends Construct {
       memorySize: props.memorySize ?? 256,
       timeout: props.timeoutSeconds ?? 30,
       loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
-      environment: props.environment ? { variables: props.environment } : undefined,
+      // Rendered at synth, so that variables added later (addEnvironment) land here too.
+      environment: { variables: Lazy.anyValue({ produce: () => this.environment }) as unknown as Record<string, string> },
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       dependsOn: [this.logGroup, rolePolicy],
     });
     this.functionName = this.function.functionName;
@@ -104,6 +110,17 @@ export class PackagedFunction extends Construct {
         throw new Error(`${this.node.path} already has a policy statement ${statement.Sid}`);
       }
       this.statements.push(statement);
+    }
+  }
+
+  /**
+   * Adds environment variables, for resources that tell the function how to use them (the alert topic
+   * sets where chat notifications go). A variable the function already has is an error, not replaced.
+   */
+  addEnvironment(variables: Readonly<Record<string, string>>): void {
+    for (const [name, value] of Object.entries(variables)) {
+      if (Object.hasOwn(this.environment, name)) throw new Error(`${this.node.path} already has the environment variable ${name}`);
+      this.environment[name] = value;
     }
   }
 

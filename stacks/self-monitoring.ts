@@ -25,6 +25,9 @@ type AlarmMetric = Pick<
   | 'treatMissingData'
 >;
 
+/** Errors of a function page only when they are sustained (see `watchFunctionErrors`). */
+const SUSTAINED_ERRORS = { periodSeconds: 60, datapointsToAlarm: 4, evaluationPeriods: 5 } as const;
+
 /**
  * Alarms on the product itself. They publish to the alert topic directly, not through the notifier,
  * so that they still arrive when the notifier is what broke.
@@ -38,33 +41,44 @@ export class SelfMonitoring extends Construct {
     super(scope, id);
   }
 
-  /** Alarms when a Lambda function returns an error (each failed attempt counts, retries included). */
+  /**
+   * Alarms when a Lambda function's errors are sustained: errors in at least 4 of 5 consecutive
+   * minutes. A single error that its retry cures pages no one, and neither does one event that fails
+   * every attempt (Lambda retries an asynchronous event twice, about 1 and 2 minutes apart: at most 3
+   * minutes with errors), which pages through the dead-letter queue it lands in instead.
+   */
   watchFunctionErrors(suffix: string, functionName: string, what: Localized): CloudwatchMetricAlarm {
     return this.alarm(suffix, what, {
       namespace: 'AWS/Lambda',
       metricName: 'Errors',
       dimensions: { FunctionName: functionName },
       statistic: 'Sum',
-      period: 300,
-      evaluationPeriods: 1,
+      period: SUSTAINED_ERRORS.periodSeconds,
+      evaluationPeriods: SUSTAINED_ERRORS.evaluationPeriods,
+      datapointsToAlarm: SUSTAINED_ERRORS.datapointsToAlarm,
       threshold: 1,
       comparisonOperator: 'GreaterThanOrEqualToThreshold',
       treatMissingData: 'notBreaching',
     });
   }
 
-  /** Alarms while a dead-letter queue holds any message: an alert that was not delivered. */
+  /**
+   * Alarms at once, and stays in alarm, while a dead-letter queue holds any message: an alert that was
+   * not delivered. SQS publishes a queue's metrics only while the queue is "active" (for up to six
+   * hours after it contained messages or was accessed); missing data therefore keeps the alarm's
+   * state instead of clearing it, so the alarm ends only when the messages are dealt with.
+   */
   watchDeadLetterQueue(suffix: string, queueName: string, what: Localized): CloudwatchMetricAlarm {
     return this.alarm(suffix, what, {
       namespace: 'AWS/SQS',
       metricName: 'ApproximateNumberOfMessagesVisible',
       dimensions: { QueueName: queueName },
       statistic: 'Maximum',
-      period: 300,
+      period: 60,
       evaluationPeriods: 1,
       threshold: 1,
       comparisonOperator: 'GreaterThanOrEqualToThreshold',
-      treatMissingData: 'notBreaching',
+      treatMissingData: 'ignore',
     });
   }
 

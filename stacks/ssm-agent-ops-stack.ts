@@ -7,12 +7,15 @@ import { environmentNames } from '../contract/names';
 import { AccountDisplayName } from './account-display-name';
 import { AgentHealthMonitor } from './agent-health-monitor';
 import { AgentUpdateAssociations } from './agent-update-associations';
+import { longestGapMinutes } from '../config/check-schedule';
 import { AlertTopic } from './alert-topic';
 import { awsLocation, type AwsLocation } from './aws-arn';
+import { ChatChannel } from './chat-channel';
 import { Dashboard } from './dashboard';
 import { FailureAlerts } from './failure-alerts';
 import { Notifier } from './notifier';
 import { SelfMonitoring } from './self-monitoring';
+import { SubscriptionCheck } from './subscription-check';
 
 export interface SsmAgentOpsStackProps {
   readonly settings: EnvironmentSettings;
@@ -30,6 +33,8 @@ export class SsmAgentOpsStack extends TerraformStack {
   readonly failureAlerts: FailureAlerts;
   readonly selfMonitoring: SelfMonitoring;
   readonly agentHealthMonitor: AgentHealthMonitor;
+  readonly subscriptionCheck: SubscriptionCheck;
+  readonly chatChannel?: ChatChannel;
   readonly dashboard: Dashboard;
 
   constructor(scope: Construct, props: SsmAgentOpsStackProps) {
@@ -58,13 +63,31 @@ export class SsmAgentOpsStack extends TerraformStack {
       targets: settings.updateTargets,
       ssmAgent: settings.ssmAgentUpdate,
       cloudWatchAgent: settings.cloudWatchAgentUpdate,
+      cloudWatchAgentDocumentName: names.documentNames.cloudWatchAgentUpdate,
     });
     this.alertTopic = new AlertTopic(this, 'alert-topic', {
       topicName: settings.alerts.topicName,
       emails: settings.alerts.emails,
       location: this.location,
       resourceNamePrefix: names.resourcePrefix,
+      unsubscribeContact: settings.alerts.unsubscribeContact,
+      chat: settings.chat ? { topicName: names.chat.topicName, metricNamespace: names.metricNamespace } : undefined,
     });
+    if (settings.chat && settings.chat.channel !== 'topic-only') {
+      const { chat } = settings;
+      this.chatChannel = new ChatChannel(this, 'chat-channel', {
+        ...(chat.channel === 'slack'
+          ? { slack: { workspaceId: chat.workspaceId, channelId: chat.channelId } }
+          : { teams: { teamId: chat.teamId, channelId: chat.channelId, tenantId: chat.tenantId } }),
+        configurationRegion: chat.configurationRegion,
+        guardrailPolicyArns: chat.guardrailPolicyArns,
+        configurationName: names.chat.configurationName,
+        roleName: names.chat.channelRoleName,
+        topicArn: this.alertTopic.chatTopic!.arn,
+        location: this.location,
+        tags: settings.tags,
+      });
+    }
     this.accountDisplayName = new AccountDisplayName(this, 'account-display-name', {
       settings: settings.accountDisplayName,
       location: this.location,
@@ -76,6 +99,7 @@ export class SsmAgentOpsStack extends TerraformStack {
       language: settings.alerts.language,
       runbookBaseUrl: settings.alerts.runbookBaseUrl,
     });
+    this.alertTopic.watchChatDelivery(this.selfMonitoring);
 
     this.notifier = new Notifier(this, 'notifier', {
       functionName: names.functionNames.notifier,
@@ -128,14 +152,44 @@ export class SsmAgentOpsStack extends TerraformStack {
       selfMonitoring: this.selfMonitoring,
     });
 
+    this.subscriptionCheck = new SubscriptionCheck(this, 'subscription-check', {
+      functionName: names.functionNames.subscriptionCheck,
+      scheduleRuleName: names.ruleNames.subscriptionCheckSchedule,
+      schedule: settings.subscriptionCheck.schedule,
+      longestGapMinutes: longestGapMinutes(settings.subscriptionCheck.schedule)!,
+      stateTableName: names.subscriptionStateTable,
+      location: this.location,
+      bundleDir: join(props.bundlesDir, 'subscription-check'),
+      packaging: settings.lambdaPackaging,
+      logRetentionDays: settings.logRetentionDays,
+      metricNamespace: names.metricNamespace,
+      alertTopic: this.alertTopic,
+      accountDisplayName: this.accountDisplayName,
+      emails: settings.alerts.emails,
+      maxPendingHours: settings.subscriptionCheck.maxPendingHours,
+      mail: {
+        language: settings.alerts.language,
+        timeZone: settings.alerts.timeZone,
+        runbookBaseUrl: settings.alerts.runbookBaseUrl,
+        environmentName: settings.name,
+      },
+      selfMonitoring: this.selfMonitoring,
+    });
+
     this.dashboard = new Dashboard(this, 'dashboard', {
       name: names.stackName,
       region: settings.region,
       metricNamespace: names.metricNamespace,
-      failureRuleNames: [this.failureAlerts.commandRule.name, this.failureAlerts.associationRule.name],
+      failureRuleNames: [this.failureAlerts.commandRule.name, this.failureAlerts.associationRule.name, this.failureAlerts.associationRunRule.name],
       topicName: this.alertTopic.topic.name,
       deadLetterQueueName: this.notifier.deadLetterQueue.name,
-      functionNames: [this.notifier.function.functionName, this.agentHealthMonitor.watch.functionName, this.agentHealthMonitor.inventory.functionName],
+      functionNames: [
+        this.notifier.function.functionName,
+        this.agentHealthMonitor.watch.functionName,
+        this.agentHealthMonitor.inventory.functionName,
+        this.subscriptionCheck.function.functionName,
+      ],
+      configuredAddresses: settings.alerts.emails.length,
     });
   }
 }

@@ -1,7 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { agentWatchEnvironment, type AgentWatchEnvironmentSettings } from '../../contract/agent-watch-environment';
+import { alertDeliveryEnvironment } from '../../contract/alert-delivery-environment';
 import { fleetInventoryEnvironment, type FleetInventoryEnvironmentSettings } from '../../contract/fleet-inventory-environment';
+import { subscriptionCheckEnvironment, type SubscriptionCheckEnvironmentSettings } from '../../contract/subscription-check-environment';
 import { SERVICE_NAME_VARIABLE } from '../../contract/function-environment';
 import { notifierEnvironment, type NotifierEnvironmentSettings } from '../../contract/notifier-environment';
 
@@ -27,13 +29,33 @@ const inventory: FleetInventoryEnvironmentSettings = {
   ...watch,
   scopeTag: { key: 'patch group', values: ['web', 'batch'] },
   inventoryMinutes: 15,
-  sweepMinutes: 60,
+  sweepMinutes: 120,
   alarmWritesPerSecond: 2.5,
+};
+
+const subscriptionCheck: SubscriptionCheckEnvironmentSettings = {
+  topicArn: 'arn:aws:sns:ap-northeast-1:333333333333:OPE',
+  emails: ['ops@example.com', 'ops-oncall@example.com'],
+  stateTable: 'ssm-agent-ops-prod-subscription-state',
+  namespace: 'SSMAgentOps/prod',
+  maxPendingHours: 24,
+  displayNameParameter: '/ops/ssm-agent-ops/prod/account-display-name',
+  language: 'ja',
+  timeZone: 'Asia/Tokyo',
+  environmentName: 'prod',
+  runbookBaseUrl: undefined,
 };
 
 describe('function environments', () => {
   it('give the handler back exactly the settings the stack encoded', () => {
     expect(notifierEnvironment.decode(notifierEnvironment.encode(notifier))).toEqual(notifier);
+    // An optional setting without a value comes back absent rather than undefined.
+    expect(subscriptionCheckEnvironment.decode(subscriptionCheckEnvironment.encode(subscriptionCheck))).toEqual(
+      Object.fromEntries(Object.entries(subscriptionCheck).filter(([, value]) => value !== undefined)),
+    );
+    const delivery = { chatTopicArn: 'arn:aws:sns:ap-northeast-1:333333333333:ssm-agent-ops-prod-chat', unsubscribeContact: '運用チーム (内線 1234)' };
+    expect(alertDeliveryEnvironment.decode(alertDeliveryEnvironment.encode(delivery))).toEqual(delivery);
+    expect(alertDeliveryEnvironment.encode({ chatTopicArn: undefined, unsubscribeContact: undefined })).toEqual({});
     expect(agentWatchEnvironment.decode(agentWatchEnvironment.encode(watch))).toEqual(watch);
     expect(fleetInventoryEnvironment.decode(fleetInventoryEnvironment.encode(inventory))).toEqual(inventory);
     const unscoped = { ...inventory, scopeTag: undefined };
@@ -76,6 +98,12 @@ describe('function environments', () => {
       `  - ${names.runbookBaseUrl} = "not a url" is not allowed; allowed: a URL`,
     ]);
 
+    expect(() => subscriptionCheckEnvironment.decode({ ...subscriptionCheckEnvironment.encode(subscriptionCheck), [subscriptionCheckEnvironment.variables.maxPendingHours]: '1.5' })).toThrow(
+      `The subscription-check function's environment is invalid:\n  - ${subscriptionCheckEnvironment.variables.maxPendingHours} = "1.5" is not allowed; allowed: a whole number of hours`,
+    );
+    expect(() => alertDeliveryEnvironment.decode({ [alertDeliveryEnvironment.variables.chatTopicArn]: 'chat' })).toThrow(
+      `The alert delivery environment is invalid:\n  - ${alertDeliveryEnvironment.variables.chatTopicArn} = "chat" is not allowed; allowed: an ARN`,
+    );
     const { scopeTag: scopeVariable, alarmWritesPerSecond: rateVariable } = fleetInventoryEnvironment.variables;
     expect(() =>
       fleetInventoryEnvironment.decode({ ...fleetInventoryEnvironment.encode(inventory), [scopeVariable]: '{"key":"","values":[]}', [rateVariable]: '0' }),
@@ -93,7 +121,8 @@ describe('function environments', () => {
         .filter((file) => /\.(ts|cjs|js|mjs|json|md)$/.test(file) && statSync(file).isFile());
     });
     const texts = sources.map((file) => ({ file: relative(ROOT, file), text: readFileSync(file, 'utf8') }));
-    for (const name of new Set([...notifierEnvironment.variableNames, ...agentWatchEnvironment.variableNames, ...fleetInventoryEnvironment.variableNames])) {
+    const environments = [notifierEnvironment, agentWatchEnvironment, fleetInventoryEnvironment, subscriptionCheckEnvironment, alertDeliveryEnvironment];
+    for (const name of new Set(environments.flatMap((environment) => environment.variableNames))) {
       const places = texts.flatMap(({ file, text }) => [...text.matchAll(new RegExp(`\\b${name}\\b`, 'g'))].map(() => file));
       expect({ name, places }).toEqual({ name, places: [expect.stringMatching(/^contract\//)] });
     }

@@ -15,6 +15,7 @@ export interface PackagedFunction {
   handler: string;
   functionName: string;
   functionArn: string;
+  timeoutSeconds: number;
   environment: Record<string, string>;
 }
 
@@ -45,12 +46,13 @@ export function packagedFunction(nameSuffix: string, references: Record<string, 
     }),
   );
   const functionArn = `arn:aws:lambda:${settings.region}:${settings.accountId}:function:${fn.function_name}`;
-  return { taskRoot, handler: fn.handler as string, functionName: fn.function_name as string, functionArn, environment };
+  return { taskRoot, handler: fn.handler as string, functionName: fn.function_name as string, functionArn, timeoutSeconds: fn.timeout as number, environment };
 }
 
 /**
  * Runs the packaged function in a fresh Node.js process the way the Lambda runtime does, once per
- * event in order, with every AWS call going to `endpoint`. Resolves to one result per event.
+ * event in order, with every AWS call going to `endpoint`. Resolves to one result per event. Calls
+ * running at the same time are separate processes, as separate Lambda execution environments are.
  */
 export function invokePackaged(fn: PackagedFunction, endpoint: string, events: unknown[]): Promise<{ ok: boolean; result?: unknown; error?: string }[]> {
   return new Promise((resolve, reject) => {
@@ -75,6 +77,6 @@ export function invokePackaged(fn: PackagedFunction, endpoint: string, events: u
       if (code !== 0) reject(new Error(`the packaged handler exited with ${code}: ${stderr}`));
       else resolve(stdout.trim().split('\n').map((line) => JSON.parse(line)));
     });
-    child.stdin.end(JSON.stringify({ taskRoot: fn.taskRoot, handler: fn.handler, functionArn: fn.functionArn, events }));
+    child.stdin.end(JSON.stringify({ taskRoot: fn.taskRoot, handler: fn.handler, functionArn: fn.functionArn, timeoutSeconds: fn.timeoutSeconds, events }));
   });
 }

@@ -29,7 +29,9 @@ describe('agent health monitor', () => {
       [0, 60],
       [0, 900],
     ]);
-    const permissions = resourcesOf(prod, 'aws_lambda_permission').filter((candidate) => candidate.statement_id === 'AllowSchedule');
+    const permissions = resourcesOf(prod, 'aws_lambda_permission').filter(
+      (candidate) => candidate.statement_id === 'AllowSchedule' && candidate.function_name.includes('agent-health-monitor'),
+    );
     expect(permissions.map((permission) => permission.source_arn).sort()).toEqual([
       expect.stringMatching(/^\$\{aws_cloudwatch_event_rule\.agent-health-monitor_inventory-schedule_rule_\S+\.arn\}$/),
       expect.stringMatching(/^\$\{aws_cloudwatch_event_rule\.agent-health-monitor_watch-schedule_rule_\S+\.arn\}$/),
@@ -181,6 +183,7 @@ describe('agent health monitor', () => {
       'Lambda errors and throttles',
       'Agent watch and fleet inventory runs, and undelivered alerts',
       'Lambda duration (p99)',
+      'Alert addresses with a confirmed subscription (of 2)',
       'Node alarm writes: pending, left for later, refused',
     ]);
     expect(widgets[0].properties.metrics.map((metric: any[]) => metric.slice(0, 4))).toEqual([
@@ -189,7 +192,7 @@ describe('agent health monitor', () => {
       ['SSMAgentOps/prod', 'ManagedNodes', 'PingStatus', 'Inactive'],
       ['SSMAgentOps/prod', 'ManagedNodes', 'PingStatus', 'Other'],
     ]);
-    expect(widgets[5].properties.metrics.map((metric: any[]) => metric.slice(1, 4))).toEqual([
+    expect(widgets[6].properties.metrics.map((metric: any[]) => metric.slice(1, 4))).toEqual([
       ['AlarmWritesPending', 'Operation', 'PutMetricAlarm'],
       ['AlarmWritesDeferred', 'Operation', 'PutMetricAlarm'],
       ['AlarmWriteErrors', 'Operation', 'PutMetricAlarm'],

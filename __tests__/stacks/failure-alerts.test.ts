@@ -1,11 +1,15 @@
+import { alertDeliveryEnvironment } from '../../contract/alert-delivery-environment';
 import { notifierEnvironment } from '../../contract/notifier-environment';
 import { matchesEventPattern } from '../helpers/event-pattern';
 import {
   associationStatusChange,
   commandStatusChange,
   failedPackageAssociation,
+  failedPackageAssociationRun,
   failedPackageInvocation,
+  failedUpdateAssociation,
   failedUpdateInvocation,
+  noTargetsAssociationRun,
   succeededUpdateAssociation,
   succeededUpdateInvocation,
 } from '../../fixtures/events';
@@ -16,23 +20,50 @@ const rules = resourcesOf(prod, 'aws_cloudwatch_event_rule');
 const ruleNamed = (name: string) => rules.find((rule) => rule.name === name);
 const commandPattern = JSON.parse(ruleNamed('ssm-agent-ops-prod-failed-commands').event_pattern);
 const associationPattern = JSON.parse(ruleNamed('ssm-agent-ops-prod-failed-associations').event_pattern);
-const matchesAnyRule = (event: unknown) => [commandPattern, associationPattern].some((pattern) => matchesEventPattern(pattern, event));
+const associationRunPattern = JSON.parse(ruleNamed('ssm-agent-ops-prod-failed-association-runs').event_pattern);
+const matchesAnyRule = (event: unknown) => [commandPattern, associationPattern, associationRunPattern].some((pattern) => matchesEventPattern(pattern, event));
 
 describe('failure alert rules', () => {
   it('match failed and timed-out runs of the watched documents', () => {
     expect(matchesEventPattern(commandPattern, failedUpdateInvocation())).toBe(true);
     expect(matchesEventPattern(commandPattern, failedPackageInvocation())).toBe(true);
     expect(matchesEventPattern(associationPattern, failedPackageAssociation())).toBe(true);
+    expect(matchesEventPattern(associationPattern, failedUpdateAssociation())).toBe(true);
     const timedOut = failedUpdateInvocation();
     timedOut.detail.status = 'TimedOut';
     expect(matchesEventPattern(commandPattern, timedOut)).toBe(true);
   });
 
+  it('match association runs of the watched documents that failed as a whole or reached no node, and nothing else', () => {
+    expect(matchesEventPattern(associationRunPattern, associationStatusChange())).toBe(true);
+    expect(matchesEventPattern(associationRunPattern, failedPackageAssociationRun())).toBe(true);
+    expect(matchesEventPattern(associationRunPattern, noTargetsAssociationRun())).toBe(true);
+    expect([commandPattern, associationPattern].some((pattern) => matchesEventPattern(pattern, associationStatusChange()))).toBe(false);
+    expect(associationRunPattern).toEqual({
+      source: ['aws.ssm'],
+      'detail-type': ['EC2 State Manager Association State Change'],
+      detail: {
+        'document-name': ['AWS-UpdateSSMAgent', 'AWS-ConfigureAWSPackage'],
+        $or: [{ status: ['Failed'] }, { status: ['Success'], 'association-status-aggregated-count': ['{}'] }],
+      },
+    });
+  });
+
+  const succeededRun = associationStatusChange();
+  succeededRun.detail.status = 'Success';
+  succeededRun.detail['association-status-aggregated-count'] = '{"Success":2}';
+  const pendingRun = noTargetsAssociationRun();
+  pendingRun.detail.status = 'Pending';
+  const otherDocumentRun = associationStatusChange();
+  otherDocumentRun.detail['document-name'] = 'AWS-RunShellScript';
+
   it.each([
     ['a successful invocation', succeededUpdateInvocation()],
     ['a successful instance association', succeededUpdateAssociation()],
     ['a failed command-level status change (its invocations have their own events)', commandStatusChange()],
-    ['a failed association-level status change (its instances have their own events)', associationStatusChange()],
+    ['an association run that succeeded on its nodes', succeededRun],
+    ['an association run in progress that no node has reported on yet', pendingRun],
+    ['a failed association run of a document that is not watched', otherDocumentRun],
   ])('do not match %s', (_case, event) => {
     expect(matchesAnyRule(event)).toBe(false);
   });
@@ -69,7 +100,7 @@ describe('failure alert rules', () => {
 
   it('send events to the notifier with retries and a dead-letter queue', () => {
     const targets = resourcesOf(prod, 'aws_cloudwatch_event_target').filter((target) => target.rule.includes('failure-alerts'));
-    expect(targets).toHaveLength(2);
+    expect(targets).toHaveLength(3);
     for (const target of targets) {
       expect(target).toEqual(
         expect.objectContaining({
@@ -84,6 +115,7 @@ describe('failure alert rules', () => {
   it('allow each rule, and only it, to invoke the notifier', () => {
     const permissions = resourcesOf(prod, 'aws_lambda_permission').filter((permission) => permission.source_arn.includes('failure-alerts'));
     expect(permissions.map((permission) => permission.source_arn).sort()).toEqual([
+      expect.stringMatching(/^\$\{aws_cloudwatch_event_rule\.failure-alerts_failed-association-runs_\S+\.arn\}$/),
       expect.stringMatching(/^\$\{aws_cloudwatch_event_rule\.failure-alerts_failed-associations_\S+\.arn\}$/),
       expect.stringMatching(/^\$\{aws_cloudwatch_event_rule\.failure-alerts_failed-commands_\S+\.arn\}$/),
     ]);
@@ -124,7 +156,8 @@ describe('notifier', () => {
       timeZone: 'Asia/Tokyo',
       environmentName: 'prod',
     });
-    expect(Object.keys(applied).every((name) => notifierEnvironment.variableNames.includes(name))).toBe(true);
+    expect(alertDeliveryEnvironment.decode(applied)).toEqual({ unsubscribeContact: '運用チームのリーダー (ops-lead@example.com)' });
+    expect(Object.keys(applied).every((name) => [...notifierEnvironment.variableNames, ...alertDeliveryEnvironment.variableNames].includes(name))).toBe(true);
   });
 
   it('retries failed invocations twice, then dead-letters them', () => {
@@ -187,7 +220,7 @@ describe('notifier', () => {
       },
       { Sid: 'ReadManagedNodeDetails', Effect: 'Allow', Action: 'ssm:DescribeInstanceInformation', Resource: '*' },
       { Sid: 'ReadAccountDisplayName', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: 'arn:aws:ssm:ap-northeast-1:333333333333:parameter/ops/ssm-agent-ops/prod/account-display-name' },
-      { Sid: 'ReadInstanceNameTags', Effect: 'Allow', Action: 'ec2:DescribeTags', Resource: '*' },
+      { Sid: 'ReadInstanceNameTags', Effect: 'Allow', Action: 'tag:GetResources', Resource: '*' },
       {
         Sid: 'RememberMailedRuns',
         Effect: 'Allow',
@@ -203,18 +236,22 @@ describe('self-monitoring alarms', () => {
   const alarms = resourcesOf(prod, 'aws_cloudwatch_metric_alarm');
   const alarmNamed = (name: string) => alarms.find((alarm) => alarm.alarm_name === name);
 
-  it('raise notifier errors and undelivered alerts straight to the topic, in Japanese, with the runbook', () => {
+  it('raise sustained notifier errors and undelivered alerts straight to the topic, in Japanese, with the runbook', () => {
     expect(alarmNamed('ssm-agent-ops-prod-notifier-errors')).toEqual(
       expect.objectContaining({
         namespace: 'AWS/Lambda',
         metric_name: 'Errors',
         dimensions: { FunctionName: expect.stringMatching(/^\$\{aws_lambda_function\.\S+\.function_name\}$/) },
         statistic: 'Sum',
+        period: 60,
+        evaluation_periods: 5,
+        datapoints_to_alarm: 4,
         threshold: 1,
         comparison_operator: 'GreaterThanOrEqualToThreshold',
+        treat_missing_data: 'notBreaching',
         alarm_actions: [expect.stringMatching(/^\$\{aws_sns_topic\.\S+\.arn\}$/)],
         ok_actions: [expect.stringMatching(/^\$\{aws_sns_topic\.\S+\.arn\}$/)],
-        alarm_description: expect.stringMatching(/^ssm-agent-ops の自己監視: 通知 Lambda がエラーを返しました.*手順書: help\/notifier-or-monitor-failure\.ja\.md$/),
+        alarm_description: expect.stringMatching(/^ssm-agent-ops の自己監視: 通知 Lambda のエラーが続いています.*手順書: help\/notifier-or-monitor-failure\.ja\.md$/),
       }),
     );
     expect(alarmNamed('ssm-agent-ops-prod-undelivered-alerts')).toEqual(
@@ -223,10 +260,49 @@ describe('self-monitoring alarms', () => {
         metric_name: 'ApproximateNumberOfMessagesVisible',
         dimensions: { QueueName: expect.stringMatching(/^\$\{aws_sqs_queue\.\S+\.name\}$/) },
         statistic: 'Maximum',
+        period: 60,
+        evaluation_periods: 1,
         threshold: 1,
+        treat_missing_data: 'ignore',
         alarm_actions: [expect.stringMatching(/^\$\{aws_sns_topic\.\S+\.arn\}$/)],
       }),
     );
+  });
+
+  describe('page only for real trouble', () => {
+    /**
+     * CloudWatch's M-out-of-N evaluation of a Sum >= 1 alarm over one-minute periods, missing data not
+     * breaching: ALARM in any minute whose last N periods hold at least M with errors.
+     */
+    function pages(alarm: any, minutesWithErrors: number[]): boolean {
+      const errorMinutes = new Set(minutesWithErrors);
+      const last = Math.max(...minutesWithErrors) + alarm.evaluation_periods;
+      for (let minute = 0; minute <= last; minute++) {
+        let breaching = 0;
+        for (let period = minute - alarm.evaluation_periods + 1; period <= minute; period++) if (errorMinutes.has(period)) breaching++;
+        if (breaching >= alarm.datapoints_to_alarm) return true;
+      }
+      return false;
+    }
+    const errors = () => alarmNamed('ssm-agent-ops-prod-notifier-errors');
+    const invokeConfig = () => resourcesOf(prod, 'aws_lambda_function_event_invoke_config').find((config) => config.function_name.includes('notifier'));
+
+    it('pages no one for a single error that its retry cures', () => {
+      expect(pages(errors(), [0])).toBe(false);
+    });
+
+    it('pages no one through the errors alarm for one event that fails every attempt: the dead-letter queue pages for it, at once', () => {
+      // The first attempt and Lambda's two retries, about 1 and 2 minutes apart, in whichever minutes they fall.
+      expect(invokeConfig().maximum_retry_attempts).toBe(2);
+      for (const attempts of [[0, 1, 3], [0, 2, 4], [0, 1, 2]]) expect(pages(errors(), attempts)).toBe(false);
+      expect(alarmNamed('ssm-agent-ops-prod-undelivered-alerts')).toMatchObject({ period: 60, evaluation_periods: 1, threshold: 1 });
+    });
+
+    it('pages when errors go on: four minutes out of five', () => {
+      expect(pages(errors(), [0, 1, 2, 3])).toBe(true);
+      expect(pages(errors(), [0, 1, 3, 4])).toBe(true);
+      expect(pages(errors(), [0, 2, 4, 6, 8])).toBe(false);
+    });
   });
 
   it('are named so that the topic policy lets them publish', () => {
@@ -239,6 +315,8 @@ describe('self-monitoring alarms', () => {
       'ssm-agent-ops-prod-fleet-inventory-errors',
       'ssm-agent-ops-prod-fleet-inventory-heartbeat',
       'ssm-agent-ops-prod-notifier-errors',
+      'ssm-agent-ops-prod-subscription-check-errors',
+      'ssm-agent-ops-prod-subscription-check-heartbeat',
       'ssm-agent-ops-prod-undelivered-alerts',
     ]);
   });

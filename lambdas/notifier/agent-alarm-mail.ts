@@ -1,7 +1,7 @@
 import { managedNodeUrl } from '../shared/console-links';
 import { formatTimestamp } from '../shared/time';
 import { MAIL_CATALOGUE, type MailCatalogue } from './catalogue';
-import { accountLabel, composeBody, composeSubject, fieldLines, instanceLabel, type Mail, type MailSettings } from './mail';
+import { accountLabel, composeMail, composeSubject, fieldLines, instanceLabel, type Mail, type MailSettings } from './mail';
 
 /** What Systems Manager knows about a managed node, read when its alarm changes. */
 export interface NodeDetails {
@@ -79,8 +79,13 @@ export function renderAgentAlarmMail(report: AgentAlarmReport, settings: MailSet
     [fields.outage, outage],
   ]);
   const missingNode = node ? undefined : agentAlarm.nodeUnreadable;
-  const links = fieldLines([[words.consolePages.managedNode, managedNodeUrl(report.region, report.instanceId)]]);
-  const consoleSection = links ? `${words.headings.console}\n${links}` : undefined;
-
-  return { subject, body: composeBody([summary, details, missingNode, consoleSection], 'agent-connection-lost', settings) };
+  return composeMail(
+    subject,
+    {
+      sections: [summary, details, missingNode],
+      consoleLinks: [[words.consolePages.managedNode, managedNodeUrl(report.region, report.instanceId)]],
+      runbook: 'agent-connection-lost',
+    },
+    settings,
+  );
 }

@@ -3,10 +3,14 @@ import * as z from 'zod/mini';
 import { INSTANCE_ID_DIMENSION } from '../../contract/agent-metrics';
 import {
   ALARM_STATE_CHANGE_DETAIL_TYPE,
+  ASSOCIATION_DETAIL_TYPE,
+  ASSOCIATION_STATUSES,
   CLOUDWATCH_EVENT_SOURCE,
   COMMAND_INVOCATION_DETAIL_TYPE,
   INSTANCE_ASSOCIATION_DETAIL_TYPE,
+  NO_NODE_COUNTED,
   SSM_EVENT_SOURCE,
+  type AssociationStatus,
 } from '../../contract/events';
 
 const INSTANCE_ID = /^(i|mi)-[0-9a-f]{8,17}$/;
@@ -58,6 +62,25 @@ const instanceAssociationEvent = z.object({
   }),
 });
 
+// One per association, not per node. `targets` and `association-status-aggregated-count` are JSON
+// text inside the JSON; `association-name` is in EventBridge's event reference but not in the sample.
+const associationEvent = z.object({
+  ...envelope,
+  source: z.literal(SSM_EVENT_SOURCE),
+  'detail-type': z.literal(ASSOCIATION_DETAIL_TYPE),
+  detail: z.object({
+    'association-id': nonEmptyString,
+    'association-name': z.optional(z.string()),
+    'association-version': z.optional(z.string()),
+    'document-name': nonEmptyString,
+    targets: z.optional(z.string()),
+    'last-execution-date': z.optional(timestamp),
+    'schedule-expression': z.optional(z.string()),
+    status: nonEmptyString,
+    'association-status-aggregated-count': z.optional(z.string()),
+  }),
+});
+
 const alarmState = z.object({ value: nonEmptyString, timestamp: alarmTimestamp, reason: z.optional(z.string()) });
 
 const alarmStateChangeEvent = z.object({
@@ -82,7 +105,7 @@ const alarmStateChangeEvent = z.object({
   }),
 });
 
-const notifierEvent = z.discriminatedUnion('detail-type', [commandInvocationEvent, instanceAssociationEvent, alarmStateChangeEvent]);
+const notifierEvent = z.discriminatedUnion('detail-type', [commandInvocationEvent, instanceAssociationEvent, associationEvent, alarmStateChangeEvent]);
 
 /** A failed Run Command invocation on one instance. */
 export interface CommandFailureEvent {
@@ -114,6 +137,39 @@ export interface AssociationFailureEvent {
   lastExecutionAt?: Date;
 }
 
+/**
+ * One run of a State Manager association as a whole (not one node's part of it) that failed or reached
+ * no node. Its nodes' own failures arrive as events of their own.
+ */
+export interface AssociationRunEvent {
+  kind: 'association-run';
+  eventId: string;
+  account: string;
+  region: string;
+  occurredAt: Date;
+  associationId: string;
+  associationName?: string;
+  associationVersion?: string;
+  documentName: string;
+  status: AssociationStatus;
+  /** No node reported any status for the run: its targets matched nothing. */
+  reachedNoNode: boolean;
+  /** Nodes by status as the event counts them; undefined when it carries no readable count. */
+  nodeCounts?: Readonly<Record<string, number>>;
+  /** The association's targets as `key = value, value`, one entry per target. */
+  targets?: readonly string[];
+  scheduleExpression?: string;
+  /** When the run started; identifies the run, so every event of one run shares it. */
+  lastExecutionAt?: Date;
+}
+
+/** An event the rules deliver only by mistake and that needs no mail: a run in progress or one that succeeded. */
+export interface NothingToMail {
+  kind: 'nothing-to-mail';
+  eventId: string;
+  reason: string;
+}
+
 /** An agent alarm of this product going to ALARM (connection lost) or back to OK (recovered). */
 export interface AgentAlarmEvent {
   kind: 'agent-alarm';
@@ -131,7 +187,7 @@ export interface AgentAlarmEvent {
   previousSince: Date;
 }
 
-export type NotifierEvent = CommandFailureEvent | AssociationFailureEvent | AgentAlarmEvent;
+export type NotifierEvent = CommandFailureEvent | AssociationFailureEvent | AssociationRunEvent | AgentAlarmEvent;
 
 /** What the notifier accepts as a failure or an agent alarm. */
 export interface EventExpectations {
@@ -154,7 +210,7 @@ export interface RejectedEvent {
  * Validates an EventBridge event and turns it into what the notifier acts on. Anything malformed, of
  * an unknown detail-type, or with a status that is not watched is rejected with the reasons.
  */
-export function parseNotifierEvent(raw: unknown, expectations: EventExpectations): NotifierEvent | RejectedEvent {
+export function parseNotifierEvent(raw: unknown, expectations: EventExpectations): NotifierEvent | NothingToMail | RejectedEvent {
   const result = notifierEvent.safeParse(raw, { reportInput: true });
   if (!result.success) {
     return { kind: 'rejected', ...envelopeOf(raw), problems: result.error.issues.map(describeIssue) };
@@ -183,6 +239,8 @@ export function parseNotifierEvent(raw: unknown, expectations: EventExpectations
     };
   }
 
+  if (event['detail-type'] === ASSOCIATION_DETAIL_TYPE) return associationRun(event.detail, common, reject);
+
   const { watchedStatuses } = expectations;
   if (!watchedStatuses.includes(event.detail.status)) {
     return reject(`detail.status "${event.detail.status}" is not a watched status (${watchedStatuses.join(', ')})`);
@@ -210,6 +268,66 @@ export function parseNotifierEvent(raw: unknown, expectations: EventExpectations
     executionSummary: nonEmpty(detail['execution-summary']),
     lastExecutionAt: detail['last-execution-date'] ? new Date(detail['last-execution-date']) : undefined,
   };
+}
+
+/**
+ * An association-level event as the run it reports. `Failed` is mailed; so is a finished run that no
+ * node reported on (`association-status-aggregated-count` is `{}`), whatever its status, because AWS
+ * documents no status of its own for a run that finds no targets. `Pending` (a run in progress, which
+ * nodes have not reported on yet) and a `Success` that nodes reported need no mail.
+ */
+function associationRun(
+  detail: z.infer<typeof associationEvent>['detail'],
+  common: Pick<AssociationRunEvent, 'eventId' | 'account' | 'region' | 'occurredAt'>,
+  reject: (problem: string) => RejectedEvent,
+): AssociationRunEvent | NothingToMail | RejectedEvent {
+  const { status } = detail;
+  if (!isAssociationStatus(status)) {
+    return reject(`detail.status "${status}" is not an association status (${ASSOCIATION_STATUSES.join(', ')})`);
+  }
+  const counted = detail['association-status-aggregated-count'];
+  const reachedNoNode = counted?.trim() === NO_NODE_COUNTED;
+  if (status === 'Pending') return { kind: 'nothing-to-mail', eventId: common.eventId, reason: 'the association run is still in progress' };
+  if (status === 'Success' && !reachedNoNode) return { kind: 'nothing-to-mail', eventId: common.eventId, reason: 'the association run succeeded' };
+  return {
+    kind: 'association-run',
+    ...common,
+    associationId: detail['association-id'],
+    associationName: nonEmpty(detail['association-name']),
+    associationVersion: nonEmpty(detail['association-version']),
+    documentName: detail['document-name'],
+    status,
+    reachedNoNode,
+    nodeCounts: counted === undefined ? undefined : nodeCounts(counted),
+    targets: detail.targets === undefined ? undefined : targetDescriptions(detail.targets),
+    scheduleExpression: nonEmpty(detail['schedule-expression']),
+    lastExecutionAt: detail['last-execution-date'] ? new Date(detail['last-execution-date']) : undefined,
+  };
+}
+
+function isAssociationStatus(status: string): status is AssociationStatus {
+  return (ASSOCIATION_STATUSES as readonly string[]).includes(status);
+}
+
+const countsSchema = z.record(z.string(), z.number().check(z.int(), z.nonnegative()));
+const targetsSchema = z.array(z.object({ key: z.string(), values: z.array(z.string()) }));
+
+/** `{"Failed":1,"Success":1}` as counts; undefined when the text is not such an object. */
+function nodeCounts(text: string): Readonly<Record<string, number>> | undefined {
+  return countsSchema.safeParse(parseJson(text)).data;
+}
+
+/** `[{"key":"tag:ope-type","values":["auto"]}]` as `tag:ope-type = auto`; undefined when unreadable. */
+function targetDescriptions(text: string): string[] | undefined {
+  return targetsSchema.safeParse(parseJson(text)).data?.map((target) => `${target.key} = ${target.values.join(', ')}`);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
 }
 
 function alarmTime(timestamp: string): Date {

@@ -1,10 +1,12 @@
+import { isCloudWatchAgentUpdateDocument } from '../../contract/names';
 import type { RunbookId } from '../../contract/runbooks';
 import { CLOUDWATCH_AGENT_PACKAGE, PACKAGE_DOCUMENT, SSM_AGENT_UPDATE_DOCUMENT } from '../../contract/ssm-documents';
 import { associationUrl, commandInvocationUrl } from '../shared/console-links';
 import { keepTail } from '../shared/text';
 import { formatTimestamp } from '../shared/time';
 import { MAIL_CATALOGUE, type MailCatalogue } from './catalogue';
-import { accountLabel, composeBody, composeSubject, fieldLines, instanceLabel, type Mail, type MailSettings } from './mail';
+import { accountLabel, composeMail, composeSubject, fieldLines, instanceLabel, type Mail, type MailSettings, type MailSection } from './mail';
+import type { UnlinkedReason } from './run-link';
 
 /** How much of a failed step's output a mail quotes; the console link has the rest. */
 export const MAX_OUTPUT_LENGTH = 3000;
@@ -29,6 +31,10 @@ export interface FailureReport {
   occurredAt: Date;
   commandId?: string;
   associationId?: string;
+  /** When the node's association run started (its event's `last-execution-date`). */
+  executedAt?: Date;
+  /** Set when an association run could not be linked to its Run Command command, with the reason. */
+  unlinked?: UnlinkedReason;
   executionSummary?: string;
   errorCode?: string;
   output: StepOutput;
@@ -37,16 +43,18 @@ export interface FailureReport {
 /** The runbook an operator should follow for this failure. */
 export function failureRunbook(report: Pick<FailureReport, 'documentName' | 'packageName' | 'source'>): RunbookId {
   if (report.documentName === SSM_AGENT_UPDATE_DOCUMENT) return 'ssm-agent-update-failure';
+  if (isCloudWatchAgentUpdateDocument(report.documentName)) return 'cloudwatch-agent-update-failure';
   if (report.documentName === PACKAGE_DOCUMENT && (report.packageName ?? CLOUDWATCH_AGENT_PACKAGE) === CLOUDWATCH_AGENT_PACKAGE) {
     return 'cloudwatch-agent-update-failure';
   }
   return report.source === 'association' ? 'association-failure' : 'command-failure';
 }
 
-/** What the failed run was for, in words. */
-function purpose(report: FailureReport, words: MailCatalogue): string {
+/** What a run of the document was for, in words. */
+export function purpose(report: Pick<FailureReport, 'documentName' | 'packageName'>, words: MailCatalogue): string {
   const { purposes } = words.failure;
   if (report.documentName === SSM_AGENT_UPDATE_DOCUMENT) return purposes.ssmAgentUpdate;
+  if (isCloudWatchAgentUpdateDocument(report.documentName)) return purposes.cloudWatchAgentUpdateAndConfiguration;
   if (report.documentName === PACKAGE_DOCUMENT) {
     const name = report.packageName ?? CLOUDWATCH_AGENT_PACKAGE;
     return name === CLOUDWATCH_AGENT_PACKAGE ? purposes.cloudWatchAgentUpdate : purposes.packageConfiguration(name);
@@ -54,14 +62,14 @@ function purpose(report: FailureReport, words: MailCatalogue): string {
   return purposes.documentRun(report.documentName);
 }
 
-function outputSection(output: StepOutput, words: MailCatalogue): string {
+function outputSection(output: StepOutput, words: MailCatalogue): MailSection {
   const { headings, failure } = words;
   if (output.kind === 'empty') return `${headings.errorOutput}\n${failure.noOutput}`;
   if (output.kind === 'unavailable') return `${headings.errorOutput}\n${failure.outputUnavailable[output.reason]}`;
   const { text, truncated } = keepTail(output.text.trimEnd(), MAX_OUTPUT_LENGTH);
   const step = output.stepName ? failure.failedStep(output.stepName) : '';
   const note = truncated ? `\n${failure.outputTruncated(MAX_OUTPUT_LENGTH)}` : '';
-  return `${headings.errorOutput}${step}\n----------\n${text}\n----------${note}`;
+  return { verbatim: `${headings.errorOutput}${step}\n----------\n${text}\n----------${note}` };
 }
 
 /** The mail for one failed run: what failed, where, when, why, and what to do. */
@@ -92,21 +100,23 @@ export function renderFailureMail(report: FailureReport, settings: MailSettings)
     [fields.document, report.packageName ? failure.documentWithPackage(report.documentName, report.packageName) : report.documentName],
     [fields.status, failure.statusValue(report.status)],
     [fields.occurredAt, formatTimestamp(report.occurredAt, timeZone, language)],
+    [fields.executedAt, report.executedAt && formatTimestamp(report.executedAt, timeZone, language)],
     [fields.commandId, report.commandId],
     [fields.associationId, report.associationId],
     [fields.executionSummary, report.executionSummary],
     [fields.errorCode, report.errorCode],
   ]);
 
-  const links = fieldLines([
-    [words.consolePages.commandInvocation, report.commandId && commandInvocationUrl(report.region, report.commandId, report.instanceId)],
-    [words.consolePages.association, report.associationId && associationUrl(report.region, report.associationId)],
-  ]);
-
-  const body = composeBody(
-    [summary, details, outputSection(report.output, words), links ? `${words.headings.console}\n${links}` : undefined],
-    failureRunbook(report),
+  return composeMail(
+    subject,
+    {
+      sections: [summary, report.unlinked && failure.unlinked[report.unlinked], details, outputSection(report.output, words)],
+      consoleLinks: [
+        [words.consolePages.commandInvocation, report.commandId && commandInvocationUrl(report.region, report.commandId, report.instanceId)],
+        [words.consolePages.association, report.associationId && associationUrl(report.region, report.associationId)],
+      ],
+      runbook: failureRunbook(report),
+    },
     settings,
   );
-  return { subject, body };
 }

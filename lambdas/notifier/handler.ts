@@ -1,21 +1,22 @@
-import { EC2Client } from '@aws-sdk/client-ec2';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
+import { alertDeliveryEnvironment } from '../../contract/alert-delivery-environment';
 import { notifierEnvironment } from '../../contract/notifier-environment';
 import { accountDisplayNameReader } from '../shared/display-name';
 import { sdkClientConfig } from '../shared/sdk';
 import { createNotifier } from './notifier';
 
-const settings = notifierEnvironment.decode(process.env);
+const settings = { ...notifierEnvironment.decode(process.env), ...alertDeliveryEnvironment.decode(process.env) };
 const ssm = new SSMClient(sdkClientConfig);
 
 /** Turns failure events (and, through EventBridge, agent alarms) into one mail each on the alert topic. */
 export const handler = createNotifier({
   ssm,
-  ec2: new EC2Client(sdkClientConfig),
+  tagging: new ResourceGroupsTaggingAPIClient(sdkClientConfig),
   sns: new SNSClient(sdkClientConfig),
   persistenceStore: new DynamoDBPersistenceLayer({
     tableName: settings.idempotencyTable,

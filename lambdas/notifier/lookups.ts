@@ -1,6 +1,5 @@
-import { DescribeTagsCommand, type EC2Client } from '@aws-sdk/client-ec2';
+import { GetResourcesCommand, type ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import {
-  DescribeAssociationExecutionTargetsCommand,
   DescribeAssociationExecutionsCommand,
   DescribeInstanceInformationCommand,
   GetCommandInvocationCommand,
@@ -9,19 +8,23 @@ import {
   type GetCommandInvocationCommandOutput,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
+import { regionFacts } from '../../contract/aws-partitions';
 import { logger } from '../shared/powertools';
 import { errorName, isAccessDenied } from '../shared/sdk';
 import type { NodeDetails } from './agent-alarm-mail';
 import type { StepOutput } from './failure-mail';
 
 /**
- * Lookups that add to a failure mail what the event lacks. Each one degrades instead of failing: a
- * mail without the Name tag or the error output is still worth sending, so no lookup error blocks it.
+ * Lookups that add to a mail what the event lacks. None of them decides which mail an event belongs to
+ * (run-link.ts does), so each one degrades instead of failing: a mail without the Name tag or the
+ * error output is still worth sending, and it says what is missing.
  */
 
 const FAILED_STEP_STATUSES = new Set(['Failed', 'TimedOut', 'Cancelled']);
-/** How far around an association event's execution date to look for the execution it reports. */
+/** How far before an association event's execution date to look for the run it reports. */
 const EXECUTION_MATCH_WINDOW_MS = 10 * 60 * 1000;
+/** The event's date is cut to the second, the run's creation date is not. */
+const EXECUTION_CLOCK_SLACK_MS = 60 * 1000;
 
 /** The output of the failed step of one command on one instance, or why it cannot be shown. */
 export async function readStepOutput(ssm: SSMClient, commandId: string, instanceId: string): Promise<StepOutput> {
@@ -74,68 +77,79 @@ export async function readPackageName(ssm: SSMClient, commandId: string): Promis
   }
 }
 
-/** The instance's Name tag; undefined for managed nodes outside EC2 and when it cannot be read. */
-export async function readInstanceName(ec2: EC2Client, instanceId: string): Promise<string | undefined> {
+/** The EC2 instance whose Name tag is read: its ID, and the account and region that the event names. */
+export interface InstanceLocation {
+  instanceId: string;
+  account: string;
+  region: string;
+}
+
+/**
+ * The instance's Name tag, through the Resource Groups Tagging API (one call, and a client a fraction
+ * of the EC2 client's size). Undefined for managed nodes outside EC2 and when it cannot be read: a mail
+ * without the name is still worth sending, so no error here blocks one.
+ */
+export async function readInstanceName(tagging: ResourceGroupsTaggingAPIClient, instance: InstanceLocation): Promise<string | undefined> {
+  const { instanceId, account, region } = instance;
   if (!instanceId.startsWith('i-')) return undefined;
+  const instanceArn = `arn:${regionFacts(region).partition}:ec2:${region}:${account}:instance/${instanceId}`;
   try {
-    const described = await ec2.send(
-      new DescribeTagsCommand({
-        Filters: [
-          { Name: 'resource-id', Values: [instanceId] },
-          { Name: 'key', Values: ['Name'] },
-        ],
-      }),
-    );
-    return described.Tags?.[0]?.Value;
+    const found = await tagging.send(new GetResourcesCommand({ ResourceARNList: [instanceArn] }));
+    const mapping = found.ResourceTagMappingList?.find((resource) => resource.ResourceARN === instanceArn);
+    return mapping?.Tags?.find((tag) => tag.Key === 'Name')?.Value;
   } catch (error) {
     logger.warn('Could not read the Name tag; mailing without it', { instanceId, error: errorName(error) });
     return undefined;
   }
 }
 
-/**
- * The Run Command command behind one instance's run of an association, found through the
- * association's executions and their targets. Undefined when it cannot be identified.
- */
-export async function findAssociationCommand(
-  ssm: SSMClient,
-  associationId: string,
-  instanceId: string,
-  executedAt: Date,
-): Promise<string | undefined> {
-  try {
-    const executions = await ssm.send(
-      new DescribeAssociationExecutionsCommand({
-        AssociationId: associationId,
-        Filters: [
-          { Key: 'CreatedTime', Type: 'GREATER_THAN', Value: new Date(executedAt.getTime() - EXECUTION_MATCH_WINDOW_MS).toISOString() },
-        ],
-      }),
-    );
-    const candidates = (executions.AssociationExecutions ?? [])
-      .filter((execution) => execution.ExecutionId && execution.CreatedTime)
-      .filter((execution) => execution.CreatedTime!.getTime() <= executedAt.getTime() + EXECUTION_MATCH_WINDOW_MS)
-      .sort((a, b) => distance(a.CreatedTime!, executedAt) - distance(b.CreatedTime!, executedAt));
-    for (const execution of candidates) {
-      const targets = await ssm.send(
-        new DescribeAssociationExecutionTargetsCommand({
-          AssociationId: associationId,
-          ExecutionId: execution.ExecutionId,
-          Filters: [{ Key: 'ResourceId', Value: instanceId }],
-        }),
-      );
-      const command = targets.AssociationExecutionTargets?.find((target) => target.OutputSource?.OutputSourceType === 'RunCommand');
-      if (command?.OutputSource?.OutputSourceId) return command.OutputSource.OutputSourceId;
-    }
-    logger.warn('No command found for the association run', { associationId, instanceId, executedAt: executedAt.toISOString() });
-  } catch (error) {
-    logger.warn('Could not look up the association run', { associationId, instanceId, error: errorName(error) });
-  }
-  return undefined;
+/** What DescribeAssociationExecutions tells about one run of an association. */
+export interface AssociationExecutionDetails {
+  executionId: string;
+  status?: string;
+  detailedStatus?: string;
+  /** Nodes by status, from `ResourceCountByStatus` (`{Failed=1, Success=1}`). */
+  nodeCounts?: Record<string, number>;
 }
 
-function distance(a: Date, b: Date): number {
-  return Math.abs(a.getTime() - b.getTime());
+/**
+ * The run of an association that started at `executedAt` (the event's `last-execution-date`): the
+ * newest run created by then. Undefined when it cannot be read; the mail then goes out with what the
+ * event says, because nothing about which mail it is depends on it.
+ */
+export async function readAssociationExecution(ssm: SSMClient, associationId: string, executedAt: Date): Promise<AssociationExecutionDetails | undefined> {
+  try {
+    const listed = await ssm.send(
+      new DescribeAssociationExecutionsCommand({
+        AssociationId: associationId,
+        Filters: [{ Key: 'CreatedTime', Type: 'GREATER_THAN', Value: new Date(executedAt.getTime() - EXECUTION_MATCH_WINDOW_MS).toISOString() }],
+        MaxResults: 50,
+      }),
+    );
+    const latest = executedAt.getTime() + EXECUTION_CLOCK_SLACK_MS;
+    const execution = (listed.AssociationExecutions ?? [])
+      .filter((candidate) => candidate.ExecutionId && candidate.CreatedTime && candidate.CreatedTime.getTime() <= latest)
+      .sort((a, b) => b.CreatedTime!.getTime() - a.CreatedTime!.getTime())[0];
+    if (!execution) return undefined;
+    return {
+      executionId: execution.ExecutionId!,
+      status: execution.Status,
+      detailedStatus: execution.DetailedStatus,
+      nodeCounts: execution.ResourceCountByStatus === undefined ? undefined : parseResourceCounts(execution.ResourceCountByStatus),
+    };
+  } catch (error) {
+    logger.warn('Could not read the association run; mailing what the event says', { associationId, error: errorName(error) });
+    return undefined;
+  }
+}
+
+/** `{Failed=1, Success=1}` (as DescribeAssociationExecutions writes it) or JSON as counts; undefined when unreadable. */
+export function parseResourceCounts(text: string): Record<string, number> | undefined {
+  const trimmed = text.trim();
+  if (!/^\{.*\}$/s.test(trimmed)) return undefined;
+  const counts: Record<string, number> = {};
+  for (const match of trimmed.slice(1, -1).matchAll(/"?([A-Za-z]+)"?\s*[=:]\s*(\d+)/g)) counts[match[1]!] = Number(match[2]);
+  return counts;
 }
 
 /** What Systems Manager knows about one managed node; undefined when it is gone or cannot be read. */

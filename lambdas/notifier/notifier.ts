@@ -1,80 +1,154 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Context } from 'aws-lambda';
-import type { EC2Client } from '@aws-sdk/client-ec2';
-import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import type { SNSClient } from '@aws-sdk/client-sns';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { PACKAGE_DOCUMENT } from '../../contract/ssm-documents';
 import { logger } from '../shared/powertools';
+import { errorName } from '../shared/sdk';
 import { renderAgentAlarmMail } from './agent-alarm-mail';
-import { parseNotifierEvent, type AgentAlarmEvent, type EventExpectations, type NotifierEvent } from './events';
+import { renderAssociationRunMail } from './association-run-mail';
+import {
+  parseNotifierEvent,
+  type AgentAlarmEvent,
+  type AssociationFailureEvent,
+  type AssociationRunEvent,
+  type CommandFailureEvent,
+  type EventExpectations,
+} from './events';
 import { renderFailureMail, type FailureReport } from './failure-mail';
-import { findAssociationCommand, readInstanceName, readNodeDetails, readPackageName, readStepOutput } from './lookups';
+import { readAssociationExecution, readInstanceName, readNodeDetails, readPackageName, readStepOutput } from './lookups';
 import type { Mail, MailSettings } from './mail';
+import { publishAlert, type AlertDestination } from './publish';
 import { renderRejectedEventMail } from './rejected-mail';
+import { linkAssociationRun, type UnlinkedReason } from './run-link';
 
 /** What the notifier needs from the outside world; the handler wires real clients, tests mocks. */
 export interface NotifierDependencies {
   ssm: SSMClient;
-  ec2: EC2Client;
+  tagging: ResourceGroupsTaggingAPIClient;
   sns: SNSClient;
   persistenceStore: BasePersistenceLayer;
   /** The account's display name, or undefined when it cannot be read (mails then show the ID). */
   accountDisplayName: () => Promise<string | undefined>;
   settings: NotifierSettings;
+  /** How the waits of an invocation are paced; tests shorten them. */
+  timing?: Partial<NotifierTiming>;
 }
 
-export interface NotifierSettings extends MailSettings, EventExpectations {
-  topicArn: string;
+export interface NotifierSettings extends MailSettings, EventExpectations, AlertDestination {}
+
+/** The waits of an invocation, all bounded by the time Lambda leaves it. */
+export interface NotifierTiming {
+  /** While another invocation mails the same run, how often to check whether it has finished. */
+  twinPollMs: number;
+  /** Time kept back from that wait, to mail the run ourselves if the other invocation gives up. */
+  twinReserveMs: number;
+  /** First pause before recording a published mail again; it doubles, up to eight times as long. */
+  recordAgainPauseMs: number;
+  /** Time kept back at the very end, to return before Lambda's timeout stops the invocation. */
+  finishMs: number;
 }
+
+const TIMING: NotifierTiming = { twinPollMs: 1000, twinReserveMs: 10_000, recordAgainPauseMs: 1000, finishMs: 2000 };
 
 /**
- * What one mail is about. One failed run, whichever event reports it: the Run Command event and the
- * State Manager event of the same run resolve to the same command ID and instance, so they share one
- * idempotency record. One alarm transition. One event that could not be handled.
+ * What one mail is about. One failed run on one node, whichever event reports it: the Run Command
+ * event and the State Manager event of the same run resolve to the same command ID and instance, so
+ * they share one idempotency record (a node's association run that cannot be linked to its command is
+ * keyed on itself). One run of an association as a whole. One alarm transition. One event that could
+ * not be handled.
  */
 type MailKey =
   | { commandId: string; instanceId: string }
   | { associationId: string; instanceId: string; executedAt: string }
+  | { associationRun: string; executedAt: string }
   | { agentAlarm: string; state: string; since: string }
   | { rejectedEvent: string };
 
 /** How long a sent mail is remembered: longer than EventBridge and Lambda keep retrying an event. */
 const REMEMBER_SENT_MAILS_SECONDS = 24 * 60 * 60;
-/** When the other event of the same run is being mailed right now, wait for it rather than fail. */
-const IN_PROGRESS_WAITS = 5;
-const IN_PROGRESS_WAIT_MS = 3000;
+
+/** Filled in when SNS has accepted the mail, so that a failure after it is known to come after it. */
+interface Receipt {
+  published?: true;
+  messageId?: string;
+}
 
 /** The notifier's handler, bound to its dependencies. */
 export function createNotifier(dependencies: NotifierDependencies) {
   const { settings } = dependencies;
+  const timing: NotifierTiming = { ...TIMING, ...dependencies.timing };
   const idempotencyConfig = new IdempotencyConfig({ expiresAfterSeconds: REMEMBER_SENT_MAILS_SECONDS });
-  const mailOnce = makeIdempotent(async (_key: MailKey, compose: () => Promise<Mail>) => publish(await compose()), {
-    persistenceStore: dependencies.persistenceStore,
-    config: idempotencyConfig,
-    dataIndexArgument: 0,
-  });
+  // Publishing is the last thing the idempotent function does, so that Powertools records the mail as
+  // sent right after SNS accepted it; the README lists the few ways a mail can still go out twice.
+  const mailOnce = makeIdempotent(
+    async (_key: MailKey, compose: () => Promise<Mail>, receipt: Receipt) => {
+      const mail = await compose();
+      receipt.messageId = await publish(mail);
+      receipt.published = true;
+      return { messageId: receipt.messageId };
+    },
+    { persistenceStore: dependencies.persistenceStore, config: idempotencyConfig, dataIndexArgument: 0 },
+  );
 
-  async function publish(mail: Mail): Promise<{ messageId: string | undefined }> {
-    const published = await dependencies.sns.send(
-      new PublishCommand({ TopicArn: settings.topicArn, Subject: mail.subject, Message: mail.body }),
-    );
-    logger.info('Mail published', { subject: mail.subject, messageId: published.MessageId });
-    return { messageId: published.MessageId };
-  }
+  const publish = async (mail: Mail) => (await publishAlert(dependencies.sns, settings, mail)).messageId;
 
-  async function mailOnceWaitingForTwin(key: MailKey, compose: () => Promise<Mail>) {
-    for (let attempt = 0; ; attempt++) {
+  /**
+   * Mails `key` once. When another invocation is mailing the same key right now (the other event of
+   * the same run, or the same event delivered twice), waits for it for as long as this invocation has
+   * time, since it either finishes (nothing more to send) or fails and lets go of the key (then this
+   * one mails). Out of time, it fails, and Lambda's retry finds the key settled either way.
+   */
+  async function mailOnceWaitingForTwin(key: MailKey, compose: () => Promise<Mail>, context: Context): Promise<void> {
+    for (;;) {
+      const receipt: Receipt = {};
       try {
-        return await mailOnce(key, compose);
+        await mailOnce(key, compose, receipt);
+        return;
       } catch (error) {
-        if (!(error instanceof IdempotencyAlreadyInProgressError) || attempt >= IN_PROGRESS_WAITS) throw error;
-        logger.info('The same run is being mailed by another invocation; waiting for it', { key });
-        await sleep(IN_PROGRESS_WAIT_MS);
+        if (receipt.published) return recordPublishedMail(key, receipt, error, context);
+        if (!(error instanceof IdempotencyAlreadyInProgressError)) throw error;
+        const remainingMs = context.getRemainingTimeInMillis();
+        if (remainingMs < timing.twinReserveMs + timing.twinPollMs) {
+          logger.warn('The same run is still being mailed by another invocation; failing so that Lambda retries', { key, remainingMs });
+          throw error;
+        }
+        logger.info('The same run is being mailed by another invocation; waiting for it', { key, remainingMs });
+        await sleep(timing.twinPollMs);
       }
     }
+  }
+
+  /**
+   * SNS accepted the mail but Powertools could not record it as sent (DynamoDB failing after the SDK's
+   * retries). Failing now would make Lambda retry the event a minute later, after the record's
+   * in-progress expiry (this invocation's deadline), and mail it again. So keep trying to record it
+   * for as long as this invocation lives, and then succeed whatever happened: only an event of the
+   * same run that arrives after this invocation's deadline can still mail it again.
+   */
+  async function recordPublishedMail(key: MailKey, receipt: Receipt, error: unknown, context: Context): Promise<void> {
+    let pauseMs = timing.recordAgainPauseMs;
+    while (context.getRemainingTimeInMillis() > pauseMs + timing.finishMs) {
+      await sleep(pauseMs);
+      pauseMs = Math.min(pauseMs * 2, timing.recordAgainPauseMs * 8);
+      try {
+        await dependencies.persistenceStore.saveSuccess(key, { messageId: receipt.messageId });
+        logger.warn('Mail published; recording it as sent needed another attempt', { key, messageId: receipt.messageId, error: errorName(error) });
+        return;
+      } catch (again) {
+        error = again;
+      }
+    }
+    logger.error('Mail published, but it could not be recorded as sent: an event of the same run arriving after this invocation ends would mail it again', {
+      key,
+      messageId: receipt.messageId,
+      error: errorName(error),
+      cause: errorName((error as { cause?: unknown }).cause),
+    });
   }
 
   return async function handler(event: unknown, context: Context): Promise<void> {
@@ -82,32 +156,51 @@ export function createNotifier(dependencies: NotifierDependencies) {
     idempotencyConfig.registerLambdaContext(context);
     const parsed = parseNotifierEvent(event, settings);
 
-    if (parsed.kind === 'rejected') {
-      logger.error('Event rejected: mailing it once instead of retrying', { problems: parsed.problems, eventId: parsed.eventId });
-      const accountId = parsed.account ?? accountOfFunction(context);
-      await mailOnceWaitingForTwin({ rejectedEvent: parsed.eventId ?? digest(event) }, async () =>
-        renderRejectedEventMail(
-          { rejected: parsed, rawEvent: event, accountId, accountDisplayName: await dependencies.accountDisplayName(), receivedAt: new Date() },
-          settings,
-        ),
-      );
-      return;
+    switch (parsed.kind) {
+      case 'rejected': {
+        logger.error('Event rejected: mailing it once instead of retrying', { problems: parsed.problems, eventId: parsed.eventId });
+        const accountId = parsed.account ?? accountOfFunction(context);
+        const key = { rejectedEvent: parsed.eventId ?? digest(event) };
+        await mailOnceWaitingForTwin(
+          key,
+          async () =>
+            renderRejectedEventMail(
+              { rejected: parsed, rawEvent: event, accountId, accountDisplayName: await dependencies.accountDisplayName(), receivedAt: new Date() },
+              settings,
+            ),
+          context,
+        );
+        return;
+      }
+      case 'nothing-to-mail':
+        logger.info('Event needs no mail', { eventId: parsed.eventId, reason: parsed.reason });
+        return;
+      case 'agent-alarm': {
+        logger.info('Event received', { kind: parsed.kind, eventId: parsed.eventId, instanceId: parsed.instanceId });
+        const key = { agentAlarm: parsed.alarmName, state: parsed.state, since: parsed.since.toISOString() };
+        await mailOnceWaitingForTwin(key, async () => renderAgentAlarmMail(await gatherAlarmReport(parsed), settings), context);
+        return;
+      }
+      case 'association-run': {
+        logger.info('Event received', { kind: parsed.kind, eventId: parsed.eventId, associationId: parsed.associationId, status: parsed.status });
+        // Every event of one run carries the run's start: the key needs no lookup that could fail. An
+        // event without it can only be recognised when it is delivered again.
+        const key = { associationRun: parsed.associationId, executedAt: parsed.lastExecutionAt?.toISOString() ?? `event ${parsed.eventId}` };
+        await mailOnceWaitingForTwin(key, async () => renderAssociationRunMail(await gatherAssociationRunReport(parsed), settings), context);
+        return;
+      }
+      default: {
+        logger.info('Event received', { kind: parsed.kind, eventId: parsed.eventId, instanceId: parsed.instanceId });
+        const run = await identifyRun(parsed);
+        await mailOnceWaitingForTwin(run.key, async () => renderFailureMail(await gatherFailureReport(parsed, run), settings), context);
+      }
     }
-
-    logger.info('Event received', { kind: parsed.kind, eventId: parsed.eventId, instanceId: parsed.instanceId });
-    if (parsed.kind === 'agent-alarm') {
-      const key = { agentAlarm: parsed.alarmName, state: parsed.state, since: parsed.since.toISOString() };
-      await mailOnceWaitingForTwin(key, async () => renderAgentAlarmMail(await gatherAlarmReport(parsed), settings));
-      return;
-    }
-    const { commandId, key } = await identifyRun(parsed);
-    await mailOnceWaitingForTwin(key, async () => renderFailureMail(await gatherFailureReport(parsed, commandId), settings));
   };
 
   async function gatherAlarmReport(event: AgentAlarmEvent) {
     const [accountDisplayName, instanceName, node] = await Promise.all([
       dependencies.accountDisplayName(),
-      readInstanceName(dependencies.ec2, event.instanceId),
+      readInstanceName(dependencies.tagging, { instanceId: event.instanceId, account: event.account, region: event.region }),
       readNodeDetails(dependencies.ssm, event.instanceId),
     ]);
     return {
@@ -123,20 +216,51 @@ export function createNotifier(dependencies: NotifierDependencies) {
     };
   }
 
-  async function identifyRun(event: Exclude<NotifierEvent, AgentAlarmEvent>): Promise<{ commandId?: string; key: MailKey }> {
+  async function gatherAssociationRunReport(event: AssociationRunEvent) {
+    const [accountDisplayName, execution] = await Promise.all([
+      dependencies.accountDisplayName(),
+      event.lastExecutionAt ? readAssociationExecution(dependencies.ssm, event.associationId, event.lastExecutionAt) : Promise.resolve(undefined),
+    ]);
+    return {
+      accountId: event.account,
+      accountDisplayName,
+      region: event.region,
+      associationId: event.associationId,
+      associationName: event.associationName,
+      associationVersion: event.associationVersion,
+      documentName: event.documentName,
+      status: event.status,
+      reachedNoNode: event.reachedNoNode,
+      nodeCounts: execution?.nodeCounts ?? event.nodeCounts,
+      targets: event.targets,
+      scheduleExpression: event.scheduleExpression,
+      executedAt: event.lastExecutionAt,
+      occurredAt: event.occurredAt,
+      executionId: execution?.executionId,
+      detailedStatus: execution?.detailedStatus,
+    };
+  }
+
+  /**
+   * The run an event reports, as its mail key. A node's association run is looked up to find its
+   * command; a lookup that cannot answer now throws, failing the invocation so that Lambda retries it,
+   * rather than keying the mail on something else and mailing the run twice.
+   */
+  async function identifyRun(event: CommandFailureEvent | AssociationFailureEvent): Promise<IdentifiedRun> {
     const { instanceId } = event;
     if (event.kind === 'command-failure') return { commandId: event.commandId, key: { commandId: event.commandId, instanceId } };
     const executedAt = event.lastExecutionAt ?? event.occurredAt;
-    const commandId = await findAssociationCommand(dependencies.ssm, event.associationId, instanceId, executedAt);
-    if (commandId) return { commandId, key: { commandId, instanceId } };
-    return { key: { associationId: event.associationId, instanceId, executedAt: executedAt.toISOString() } };
+    const link = await linkAssociationRun(dependencies.ssm, { associationId: event.associationId, instanceId, documentName: event.documentName, executedAt });
+    if (link.kind === 'linked') return { commandId: link.commandId, key: { commandId: link.commandId, instanceId } };
+    return { unlinked: link.reason, key: { associationId: event.associationId, instanceId, executedAt: executedAt.toISOString() } };
   }
 
-  async function gatherFailureReport(event: Exclude<NotifierEvent, AgentAlarmEvent>, commandId: string | undefined): Promise<FailureReport> {
-    const { ssm, ec2 } = dependencies;
+  async function gatherFailureReport(event: CommandFailureEvent | AssociationFailureEvent, run: IdentifiedRun): Promise<FailureReport> {
+    const { ssm } = dependencies;
+    const { commandId } = run;
     const [accountDisplayName, instanceName, output, packageName] = await Promise.all([
       dependencies.accountDisplayName(),
-      readInstanceName(ec2, event.instanceId),
+      readInstanceName(dependencies.tagging, { instanceId: event.instanceId, account: event.account, region: event.region }),
       commandId ? readStepOutput(ssm, commandId, event.instanceId) : Promise.resolve({ kind: 'unavailable', reason: 'no-command' } as const),
       commandId && event.documentName === PACKAGE_DOCUMENT ? readPackageName(ssm, commandId) : Promise.resolve(undefined),
     ]);
@@ -158,10 +282,19 @@ export function createNotifier(dependencies: NotifierDependencies) {
       source: 'association',
       ...common,
       associationId: event.associationId,
+      executedAt: event.lastExecutionAt,
+      unlinked: run.unlinked,
       executionSummary: event.executionSummary,
       errorCode: event.errorCode,
     };
   }
+}
+
+/** The run a failure event reports: its command when known, and the key its mail is sent under. */
+interface IdentifiedRun {
+  commandId?: string;
+  unlinked?: UnlinkedReason;
+  key: MailKey;
 }
 
 function accountOfFunction(context: Context): string {

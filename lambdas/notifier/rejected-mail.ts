@@ -2,7 +2,7 @@ import { truncateEnd } from '../shared/text';
 import { formatTimestamp } from '../shared/time';
 import { MAIL_CATALOGUE } from './catalogue';
 import type { RejectedEvent } from './events';
-import { accountLabel, composeBody, composeSubject, fieldLines, type Mail, type MailSettings } from './mail';
+import { accountLabel, composeMail, composeSubject, fieldLines, type Mail, type MailSettings } from './mail';
 
 /** How much of the offending event a mail quotes. */
 export const MAX_EVENT_EXCERPT_LENGTH = 4000;
@@ -37,6 +37,6 @@ export function renderRejectedEventMail(report: RejectedEventReport, settings: M
   ]);
   const problems = `${headings.problems}\n${report.rejected.problems.map((problem) => `- ${problem}`).join('\n')}`;
   const eventText = JSON.stringify(report.rawEvent, null, 2) ?? String(report.rawEvent);
-  const excerpt = `${headings.eventAsReceived}\n${truncateEnd(eventText, MAX_EVENT_EXCERPT_LENGTH, rejected.excerptCut)}`;
-  return { subject, body: composeBody([rejected.intro, details, problems, excerpt], 'notifier-or-monitor-failure', settings) };
+  const excerpt = { verbatim: `${headings.eventAsReceived}\n${truncateEnd(eventText, MAX_EVENT_EXCERPT_LENGTH, rejected.excerptCut)}` };
+  return composeMail(subject, { sections: [rejected.intro, details, problems, excerpt], runbook: 'notifier-or-monitor-failure' }, settings);
 }

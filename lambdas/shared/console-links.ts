@@ -24,3 +24,9 @@ export function associationUrl(region: string, associationId: string): string | 
 export function managedNodeUrl(region: string, instanceId: string): string | undefined {
   return consoleUrl(region, `fleet-manager/managed-nodes/${encodeURIComponent(instanceId)}/general`);
 }
+
+/** SNS console page of one topic, with its subscriptions, in the topic's region. */
+export function snsTopicUrl(region: string, topicArn: string): string | undefined {
+  const host = regionFacts(region).consoleHost;
+  return host ? `https://${host}/sns/v3/home?region=${region}#/topic/${topicArn}` : undefined;
+}

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { ACCOUNT_DISPLAY_NAME, COMMAND_INVOCATIONS, INSTANCE_NAMES } from '../../../fixtures/canned-aws';
+import { ACCOUNT_DISPLAY_NAME, COMMAND_INVOCATIONS, INSTANCE_NAMES, cannedSsmAnswers } from '../../../fixtures/canned-aws';
 import { FLEET, failedPackageAssociation, failedPackageInvocation, failedUpdateInvocation } from '../../../fixtures/events';
 import { notifierEnvironment } from '../../../contract/notifier-environment';
+import { throttled } from '../../helpers/aws-faults';
 import { FakeAws } from '../../helpers/fake-aws';
 import { invokePackaged, packagedFunction } from '../../helpers/packaged-lambda';
 
@@ -92,5 +93,42 @@ describe('the packaged notifier', () => {
     const mails = fake.published().slice(before);
     expect(mails).toHaveLength(1);
     expect(mails[0]!.Subject).toBe('【ssm-agent-ops 要確認】本番アカウント: 処理できないイベントを受信しました');
+  });
+});
+
+// The packaged notifier as Lambda runs it, with the SDK's adaptive retries and their real waits.
+describe('the packaged notifier under faults', () => {
+  const notifier = packagedFunction('-notifier', { aws_sns_topic: TOPIC_ARN, aws_dynamodb_table: TABLE });
+  let fake: FakeAws;
+  let endpoint: string;
+  beforeEach(async () => {
+    fake = new FakeAws(cannedSsmAnswers(), INSTANCE_NAMES);
+    endpoint = await fake.start();
+  });
+  afterEach(() => fake.stop());
+
+  it('mails a run once when both of its events arrive at the same moment and the first takes longer than 15 seconds', async () => {
+    // Two execution environments at once; the Run Command event takes the run's key first and is slow.
+    fake.delay('SSM.GetCommandInvocation', 17_000);
+    const [[command], [association]] = await Promise.all([
+      invokePackaged(notifier, endpoint, [failedPackageInvocation()]),
+      invokePackaged(notifier, endpoint, [failedPackageAssociation()]),
+    ]);
+    expect([command, association]).toEqual([{ ok: true, result: null }, { ok: true, result: null }]);
+    expect(fake.published()).toHaveLength(1);
+  });
+
+  it('fails the association event while its run cannot be looked up, so that Lambda retries it, and never mails the run twice', async () => {
+    fake.inject('SSM.DescribeAssociationExecutions', throttled('SSM.DescribeAssociationExecutions'));
+    const [association, command] = await invokePackaged(notifier, endpoint, [failedPackageAssociation(), failedPackageInvocation()]);
+    expect(association).toEqual({ ok: false, error: expect.stringContaining('DescribeAssociationExecutions failed (ThrottlingException)') });
+    // The SDK's five attempts, each throttled.
+    expect(fake.callsOf('SSM.DescribeAssociationExecutions')).toHaveLength(5);
+    expect(command).toEqual({ ok: true, result: null });
+    expect(fake.published()).toHaveLength(1);
+
+    fake.heal();
+    expect(await invokePackaged(notifier, endpoint, [failedPackageAssociation()])).toEqual([{ ok: true, result: null }]);
+    expect(fake.published()).toHaveLength(1);
   });
 });

@@ -4,6 +4,8 @@ import {
   agentAlarmEvent,
   associationStatusChange,
   failedPackageAssociation,
+  failedPackageAssociationRun,
+  noTargetsAssociationRun,
   failedUpdateInvocation,
   scheduledEvent,
   succeededUpdateInvocation,
@@ -147,5 +149,59 @@ describe('parseNotifierEvent for agent alarms', () => {
     const event = agentAlarmEvent('ALARM');
     event.detail.state.value = 'INSUFFICIENT_DATA';
     expect(parseNotifierEvent(event, WATCHED)).toMatchObject({ kind: 'rejected', problems: ['detail.state.value "INSUFFICIENT_DATA" is neither ALARM nor OK'] });
+  });
+});
+
+describe('parseNotifierEvent for association runs', () => {
+  it('reads a failed run with its targets and counts, which arrive as JSON text', () => {
+    expect(parseNotifierEvent(associationStatusChange(), WATCHED)).toEqual({
+      kind: 'association-run',
+      eventId: 'aa870a2e-66f8-4486-ab77-84232f1dce1e',
+      account: '333333333333',
+      region: 'ap-northeast-1',
+      occurredAt: new Date('2025-03-11T05:02:31Z'),
+      associationId: FLEET.updateAssociationId,
+      associationName: undefined,
+      associationVersion: '1',
+      documentName: 'AWS-UpdateSSMAgent',
+      status: 'Failed',
+      reachedNoNode: false,
+      nodeCounts: { Failed: 1, Success: 1 },
+      targets: ['tag:ope-type = auto'],
+      scheduleExpression: 'cron(0 5 ? * TUE *)',
+      lastExecutionAt: new Date('2025-03-11T05:00:02Z'),
+    });
+  });
+
+  it('takes a run that no node reported on for one that reached no node', () => {
+    expect(parseNotifierEvent(noTargetsAssociationRun(), WATCHED)).toMatchObject({ kind: 'association-run', status: 'Success', reachedNoNode: true, nodeCounts: {} });
+    const failedEmpty = failedPackageAssociationRun();
+    failedEmpty.detail['association-status-aggregated-count'] = '{}';
+    expect(parseNotifierEvent(failedEmpty, WATCHED)).toMatchObject({ kind: 'association-run', status: 'Failed', reachedNoNode: true });
+  });
+
+  it('reads the association name when the event carries one', () => {
+    const event: any = failedPackageAssociationRun();
+    event.detail['association-name'] = 'prod-update-cloudwatch-agent';
+    expect(parseNotifierEvent(event, WATCHED)).toMatchObject({ associationName: 'prod-update-cloudwatch-agent' });
+  });
+
+  it.each([
+    ['a run that succeeded on its nodes', { status: 'Success', 'association-status-aggregated-count': '{"Success":2}' }, 'the association run succeeded'],
+    ['a run in progress', { status: 'Pending', 'association-status-aggregated-count': '{}' }, 'the association run is still in progress'],
+  ])('needs no mail for %s', (_case, change, reason) => {
+    const event = associationStatusChange();
+    Object.assign(event.detail, change);
+    expect(parseNotifierEvent(event, WATCHED)).toEqual({ kind: 'nothing-to-mail', eventId: event.id, reason });
+  });
+
+  it('rejects a status that associations do not have, and keeps reading counts and targets it cannot parse as unknown', () => {
+    const odd = associationStatusChange();
+    odd.detail.status = 'Degraded';
+    expect(parseNotifierEvent(odd, WATCHED)).toMatchObject({ kind: 'rejected', problems: ['detail.status "Degraded" is not an association status (Pending, Success, Failed)'] });
+    const unreadable = associationStatusChange();
+    unreadable.detail['association-status-aggregated-count'] = 'Failed=1';
+    unreadable.detail.targets = 'tag:ope-type';
+    expect(parseNotifierEvent(unreadable, WATCHED)).toMatchObject({ kind: 'association-run', nodeCounts: undefined, targets: undefined, reachedNoNode: false });
   });
 });

@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { accountDisplayNameReader } from '../../../lambdas/shared/display-name';
-import { createNotifier, type NotifierSettings } from '../../../lambdas/notifier/notifier';
+import { createNotifier, type NotifierSettings, type NotifierTiming } from '../../../lambdas/notifier/notifier';
 import { ACCOUNT_DISPLAY_NAME, cannedAws } from '../../../fixtures/canned-aws';
 import { FLEET_AGENT_ALARM_PREFIX, FLEET } from '../../../fixtures/events';
 
@@ -17,6 +17,12 @@ export const settings: NotifierSettings = {
   environmentName: 'prod',
 };
 
+/** A Lambda context whose remaining time runs out `timeoutMs` after it is made, as Lambda's does. */
+export function contextWithTimeout(timeoutMs: number, requestId = 'request-1'): Context {
+  const deadline = Date.now() + timeoutMs;
+  return { ...lambdaContext, awsRequestId: requestId, getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()) } as Context;
+}
+
 export const lambdaContext = {
   functionName: 'ssm-agent-ops-prod-notifier',
   invokedFunctionArn: `arn:aws:lambda:${FLEET.region}:${FLEET.account}:function:ssm-agent-ops-prod-notifier`,
@@ -29,22 +35,23 @@ export const lambdaContext = {
  * (fixtures/canned-aws.ts), with an in-memory idempotency table. Tests change the answers they care
  * about through the returned mocks.
  */
-export function notifierHarness(overrides: Partial<NotifierSettings> = {}) {
+export function notifierHarness(overrides: Partial<NotifierSettings> = {}, timing?: Partial<NotifierTiming>) {
   process.env.AWS_LAMBDA_FUNCTION_NAME = lambdaContext.functionName;
   const aws = cannedAws();
   const handler = createNotifier({
     ssm: aws.ssm,
-    ec2: aws.ec2,
+    tagging: aws.tagging,
     sns: aws.sns,
     persistenceStore: new DynamoDBPersistenceLayer({ tableName: 'ssm-agent-ops-prod-notifier-idempotency', awsSdkV3Client: aws.dynamodb }),
     accountDisplayName: accountDisplayNameReader(new SSMProvider({ awsSdkV3Client: aws.ssm }), ACCOUNT_DISPLAY_NAME.parameterName),
     settings: { ...settings, ...overrides },
+    timing,
   });
 
   return {
-    handler: (event: unknown) => handler(event, lambdaContext),
+    handler: (event: unknown, context: Context = lambdaContext) => handler(event, context),
     ssm: aws.ssmMock,
-    ec2: aws.ec2Mock,
+    tagging: aws.taggingMock,
     sns: aws.snsMock,
     table: aws.table,
     mails: aws.mails,

@@ -1,14 +1,14 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { SNSServiceException } from '@aws-sdk/client-sns';
 import { SSMServiceException } from '@aws-sdk/client-ssm';
-import { EC2ServiceException } from '@aws-sdk/client-ec2';
+import { GetResourcesCommand, ResourceGroupsTaggingAPIServiceException } from '@aws-sdk/client-resource-groups-tagging-api';
 import {
+  DescribeAssociationExecutionTargetsCommand,
   DescribeAssociationExecutionsCommand,
   GetCommandInvocationCommand,
   GetParameterCommand,
   ListCommandInvocationsCommand,
 } from '@aws-sdk/client-ssm';
-import { DescribeTagsCommand } from '@aws-sdk/client-ec2';
 import { ACCOUNT_DISPLAY_NAME } from '../../../fixtures/canned-aws';
 import {
   FLEET,
@@ -108,9 +108,18 @@ describe('notifier', () => {
       expect(notifier.mails()[0]!.Message).toContain(explanation);
     });
 
-    it('still mails without the Name tag when EC2 refuses to tell it', async () => {
+    it('reads the Name tag through the Resource Groups Tagging API, with the instance ARN of the event', async () => {
       const notifier = notifierHarness();
-      notifier.ec2.on(DescribeTagsCommand).rejects(awsError(EC2ServiceException, 'UnauthorizedOperation'));
+      await notifier.handler(failedUpdateInvocation());
+      expect(notifier.tagging.commandCalls(GetResourcesCommand).map((call) => call.args[0].input)).toEqual([
+        { ResourceARNList: [`arn:aws:ec2:ap-northeast-1:333333333333:instance/${FLEET.webInstanceId}`] },
+      ]);
+      expect(notifier.mails()[0]!.Message).toContain(`インスタンス: ${FLEET.webInstanceId} (Name: web-01)\n`);
+    });
+
+    it('still mails without the Name tag when the Tagging API refuses to tell it', async () => {
+      const notifier = notifierHarness();
+      notifier.tagging.on(GetResourcesCommand).rejects(awsError(ResourceGroupsTaggingAPIServiceException, 'AccessDeniedException'));
       await notifier.handler(failedUpdateInvocation());
       expect(notifier.mails()[0]!.Message).toContain('インスタンス: i-036dd0598d3fe4cd7\n');
     });
@@ -148,14 +157,74 @@ describe('notifier', () => {
       expect(notifier.mails()).toHaveLength(2);
     });
 
-    it('mails an association failure whose command cannot be identified, once', async () => {
+    it('links the State Manager event through the node’s failed invocations when the association’s runs may not be read', async () => {
       const notifier = notifierHarness();
       notifier.ssm.on(DescribeAssociationExecutionsCommand).rejects(awsError(SSMServiceException, 'AccessDeniedException'));
       await notifier.handler(failedPackageAssociation());
+      await notifier.handler(failedPackageInvocation());
+      expect(notifier.mails()).toHaveLength(1);
+      expect(notifier.mails()[0]!.Message).toContain('msiexec: a fatal error occurred during installation (1603)');
+      expect(notifier.ssm.commandCalls(ListCommandInvocationsCommand)[0]!.args[0].input).toEqual({
+        InstanceId: FLEET.windowsInstanceId,
+        Filters: [
+          { key: 'DocumentName', value: 'AWS-ConfigureAWSPackage' },
+          { key: 'InvokedAfter', value: '2025-03-11T21:36:53.000Z' },
+          { key: 'InvokedBefore', value: '2025-03-11T21:47:53.000Z' },
+        ],
+        MaxResults: 50,
+      });
+    });
+
+    it.each([
+      ['IAM denies both lookups', 'AccessDeniedException', '関連付けの実行履歴 (ssm:DescribeAssociationExecutions など) を読む権限がありません'],
+      ['the association was deleted', 'AssociationDoesNotExist', '関連付けが既に削除されています'],
+    ])('mails a node’s association run it cannot link once when %s, saying which run and why', async (_case, errorName, why) => {
+      const notifier = notifierHarness();
+      notifier.ssm.on(DescribeAssociationExecutionsCommand).rejects(awsError(SSMServiceException, errorName));
+      notifier.ssm.on(ListCommandInvocationsCommand).rejects(awsError(SSMServiceException, 'AccessDeniedException'));
+      await notifier.handler(failedPackageAssociation());
       await notifier.handler(failedPackageAssociation());
       expect(notifier.mails()).toHaveLength(1);
-      expect(notifier.mails()[0]!.Message).toContain('この関連付けの実行に対応するコマンドを特定できなかった');
+      const { Message } = notifier.mails()[0]!;
+      expect(Message).toContain(`この関連付けの実行を Run Command のコマンドと結び付けられませんでした。`);
+      expect(Message).toContain(why);
+      expect(Message).toContain('同じ失敗について Run Command の失敗通知が別に届くことがあります。');
+      expect(Message).toContain(`関連付け ID: ${FLEET.packageAssociationId}\n`);
+      expect(Message).toContain('実行開始日時: 2025/03/12(水) 06:37:53 JST\n');
+      expect(Message).toContain('インスタンス: i-0c90ceacf4b0ea3e5 (Name: win-app-02)\n');
       expect(notifier.ssm.commandCalls(GetCommandInvocationCommand)).toHaveLength(0);
+    });
+
+    it('links nothing by guesswork: two failed invocations of the document near the run are not one', async () => {
+      const notifier = notifierHarness();
+      notifier.ssm.on(DescribeAssociationExecutionsCommand).rejects(awsError(SSMServiceException, 'AccessDeniedException'));
+      notifier.ssm.on(ListCommandInvocationsCommand).resolves({
+        CommandInvocations: ['c1', 'c2'].map((CommandId) => ({ CommandId, InstanceId: FLEET.windowsInstanceId, DocumentName: 'AWS-ConfigureAWSPackage', Status: 'Failed' })),
+      });
+      await notifier.handler(failedPackageAssociation());
+      expect(notifier.mails()[0]!.Message).toContain('関連付けの実行履歴 (ssm:DescribeAssociationExecutions など) を読む権限がありません');
+    });
+
+    it('says so when State Manager ran no command on the node, without looking further', async () => {
+      const notifier = notifierHarness();
+      notifier.ssm.on(DescribeAssociationExecutionTargetsCommand).resolves({
+        AssociationExecutionTargets: [{ ResourceId: FLEET.windowsInstanceId, Status: 'Failed', DetailedStatus: 'Failed' }],
+      });
+      await notifier.handler(failedPackageAssociation());
+      expect(notifier.mails()[0]!.Message).toContain('この実行では、このインスタンスに Run Command のコマンドが送られていません。');
+      expect(notifier.ssm.commandCalls(ListCommandInvocationsCommand)).toHaveLength(0);
+    });
+
+    it.each([
+      ['throttled', awsError(SSMServiceException, 'ThrottlingException', 'Rate exceeded')],
+      ['failing on the service side', new SSMServiceException({ name: 'InternalServerError', message: 'internal', $fault: 'server', $metadata: { httpStatusCode: 500 } })],
+      ['answering with an error nothing here expects', awsError(SSMServiceException, 'ValidationException')],
+    ])('fails the invocation, mailing nothing, while the lookup of the run is %s', async (_case, error) => {
+      const notifier = notifierHarness();
+      notifier.ssm.on(DescribeAssociationExecutionsCommand).rejects(error);
+      await expect(notifier.handler(failedPackageAssociation())).rejects.toThrow(/^DescribeAssociationExecutions failed/);
+      expect(notifier.mails()).toHaveLength(0);
+      expect(notifier.table.items.size).toBe(0);
     });
   });
 

@@ -1,0 +1,169 @@
+/**
+ * Every mail the product writes, each with the chat notification published beside it, built by the
+ * real functions (the notifier from the repository's fixture events, the subscription check from a
+ * topic that lost a subscription) against mocked AWS: what `npm run preview` prints, and what the tests
+ * hold every mail kind to.
+ */
+import type { Context } from 'aws-lambda';
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import type { PublishCommandInput } from '@aws-sdk/client-sns';
+import type { Language } from '../contract/languages';
+import { createNotifier } from '../lambdas/notifier/notifier';
+import { createSubscriptionCheck } from '../lambdas/subscription-check/check';
+import { DescribeAssociationExecutionsCommand, ListCommandInvocationsCommand, SSMServiceException } from '@aws-sdk/client-ssm';
+import { ACCOUNT_DISPLAY_NAME, cannedAws, type CannedAws } from '../fixtures/canned-aws';
+import { answerCloudWatchAgentUpdateRuns, cloudWatchAgentUpdateInvocation } from '../fixtures/cloudwatch-agent-update';
+import {
+  FLEET_AGENT_ALARM_PREFIX,
+  FLEET,
+  agentAlarmEvent,
+  associationStatusChange,
+  failedPackageAssociation,
+  failedUpdateInvocation,
+  noTargetsAssociationRun,
+  succeededUpdateInvocation,
+} from '../fixtures/events';
+import { PROD_ALERT_ADDRESSES, PROD_ALERT_TOPIC, PROD_CHAT_TOPIC, subscriptionAws } from '../fixtures/subscription-aws';
+
+/** One alert as its recipients see it: the mail, and the chat notification as the chat topic carries it. */
+export interface PreviewedAlert {
+  title: string;
+  /** The function that wrote the mail (a `render…Mail` of lambdas/). */
+  renderer: string;
+  subject: string;
+  body: string;
+  /** The chat topic's message, parsed. */
+  chat: unknown;
+}
+
+const NOTIFIER = 'ssm-agent-ops-prod-notifier';
+const SUBSCRIPTION_CHECK = 'ssm-agent-ops-prod-subscription-check';
+/** The contact the preview's mails name in their closing note. */
+export const PREVIEW_CONTACT: Record<Language, string> = { ja: '運用チームのリーダー (ops-lead@example.com)', en: 'the operations team lead (ops-lead@example.com)' };
+
+/** The notifier's mails, in the order an operator meets them; `aws` lets an entry change what AWS answers. */
+const NOTIFIER_MAILS: { title: string; renderer: string; event: () => unknown; aws?: (aws: CannedAws) => void }[] = [
+  { title: 'SSM Agent update failed (Run Command)', renderer: 'renderFailureMail', event: failedUpdateInvocation },
+  {
+    title: 'The association run of that update failed as a whole (one node failed, one succeeded)',
+    renderer: 'renderAssociationRunMail',
+    event: associationStatusChange,
+  },
+  { title: 'CloudWatch Agent update failed (State Manager association, late in the UTC day)', renderer: 'renderFailureMail', event: failedPackageAssociation },
+  {
+    title: "CloudWatch Agent configuration failed (the environment's own update document; the instance role cannot read the parameter)",
+    renderer: 'renderFailureMail',
+    event: cloudWatchAgentUpdateInvocation,
+  },
+  {
+    title: 'A State Manager failure that cannot be linked to its Run Command command (the notifier may not read the run)',
+    renderer: 'renderFailureMail',
+    event: () => ({ ...failedPackageAssociation(), id: 'c7e2a9d4-1f3b-4c5d-8e6f-7a8b9c0d1e2f' }),
+    aws: (aws) => {
+      const denied = new SSMServiceException({ name: 'AccessDeniedException', message: 'not authorized', $fault: 'client', $metadata: {} });
+      aws.ssmMock.on(DescribeAssociationExecutionsCommand).rejects(denied);
+      aws.ssmMock.on(ListCommandInvocationsCommand).rejects(denied);
+    },
+  },
+  {
+    title: 'The SSM Agent update association ran on no node (its targets match nothing)',
+    renderer: 'renderAssociationRunMail',
+    event: noTargetsAssociationRun,
+  },
+  { title: 'SSM Agent connection lost (agent alarm ALARM)', renderer: 'renderAgentAlarmMail', event: () => agentAlarmEvent('ALARM') },
+  { title: 'SSM Agent connection restored (agent alarm OK)', renderer: 'renderAgentAlarmMail', event: () => agentAlarmEvent('OK') },
+  { title: 'An event the notifier cannot handle (a successful run reached it)', renderer: 'renderRejectedEventMail', event: succeededUpdateInvocation },
+];
+
+function context(functionName: string): Context {
+  return {
+    functionName,
+    invokedFunctionArn: `arn:aws:lambda:${FLEET.region}:${FLEET.account}:function:${functionName}`,
+    awsRequestId: 'preview',
+    getRemainingTimeInMillis: () => 60_000,
+  } as Context;
+}
+
+function notifierFor(language: Language, aws: CannedAws) {
+  return createNotifier({
+    ssm: aws.ssm,
+    tagging: aws.tagging,
+    sns: aws.sns,
+    persistenceStore: new DynamoDBPersistenceLayer({ tableName: `${NOTIFIER}-idempotency`, awsSdkV3Client: aws.dynamodb }),
+    accountDisplayName: async () => ACCOUNT_DISPLAY_NAME.value,
+    settings: {
+      topicArn: PROD_ALERT_TOPIC,
+      chatTopicArn: PROD_CHAT_TOPIC,
+      watchedStatuses: ['Failed', 'TimedOut'],
+      agentAlarmPrefix: FLEET_AGENT_ALARM_PREFIX,
+      language,
+      timeZone: 'Asia/Tokyo',
+      environmentName: 'prod',
+      unsubscribeContact: PREVIEW_CONTACT[language],
+    },
+  });
+}
+
+/** The one mail and the one chat notification of an alert, failing when the function sent anything else. */
+function alertOf(title: string, renderer: string, published: PublishCommandInput[]): PreviewedAlert {
+  const mails = published.filter((message) => message.TopicArn === PROD_ALERT_TOPIC);
+  const chats = published.filter((message) => message.TopicArn === PROD_CHAT_TOPIC);
+  if (mails.length !== 1 || chats.length !== 1) {
+    throw new Error(`${title}: expected one mail and one chat notification, the function published ${mails.length} and ${chats.length}`);
+  }
+  return { title, renderer, subject: mails[0]!.Subject!, body: mails[0]!.Message!, chat: JSON.parse(chats[0]!.Message!) };
+}
+
+/** Every alert the product sends, in one language. */
+export async function previewAlerts(language: Language): Promise<PreviewedAlert[]> {
+  process.env.AWS_LAMBDA_FUNCTION_NAME = NOTIFIER;
+  const alerts: PreviewedAlert[] = [];
+  for (const mail of NOTIFIER_MAILS) {
+    // Each mail gets its own AWS, so that a run mailed by an earlier entry is mailed again here.
+    const aws = cannedAws();
+    answerCloudWatchAgentUpdateRuns(aws.ssmMock);
+    mail.aws?.(aws);
+    const notifier = notifierFor(language, aws);
+    const before = aws.mails().length;
+    await notifier(mail.event(), context(NOTIFIER));
+    alerts.push(alertOf(mail.title, mail.renderer, aws.mails().slice(before)));
+  }
+  alerts.push(await lostSubscriptions(language));
+  return alerts;
+}
+
+/**
+ * The subscription check's mail: one address unsubscribed through the link, another still waiting for
+ * its confirmation 30 hours after the check first saw it.
+ */
+async function lostSubscriptions(language: Language): Promise<PreviewedAlert> {
+  process.env.AWS_LAMBDA_FUNCTION_NAME = SUBSCRIPTION_CHECK;
+  const emails = [...PROD_ALERT_ADDRESSES, 'ops-night@example.com'];
+  const aws = subscriptionAws(emails);
+  const now = new Date('2025-03-12T00:00:04Z');
+  aws.unsubscribe('ops-oncall@example.com');
+  aws.unsubscribe('ops-night@example.com');
+  aws.subscribe('ops-night@example.com');
+  aws.table.set('ops-night@example.com', { address: 'ops-night@example.com', pendingSince: new Date(now.getTime() - 30 * 3600_000).toISOString() });
+  const check = createSubscriptionCheck({
+    sns: aws.sns,
+    dynamodb: aws.dynamodb,
+    cloudwatch: aws.cloudwatch,
+    accountDisplayName: async () => ACCOUNT_DISPLAY_NAME.value,
+    settings: {
+      topicArn: PROD_ALERT_TOPIC,
+      chatTopicArn: PROD_CHAT_TOPIC,
+      emails,
+      stateTable: `${SUBSCRIPTION_CHECK}-state`,
+      namespace: 'SSMAgentOps/prod',
+      maxPendingHours: 24,
+      language,
+      timeZone: 'Asia/Tokyo',
+      environmentName: 'prod',
+      unsubscribeContact: PREVIEW_CONTACT[language],
+    },
+    now: () => now,
+  });
+  await check({}, context(SUBSCRIPTION_CHECK));
+  return alertOf('Addresses that no longer get alerts (subscription check)', 'renderLostSubscriptionsMail', aws.published());
+}
