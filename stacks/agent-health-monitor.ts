@@ -178,8 +178,8 @@ export class AgentHealthMonitor extends Construct {
   private watchItself(props: AgentHealthMonitorProps): void {
     const { selfMonitoring, metricNamespace } = props;
     selfMonitoring.watchFunctionErrors('agent-watch-errors', this.watch.functionName, {
-      ja: 'エージェント監視 (agent-watch) の Lambda がエラーを返しました (この間、接続断の検知が遅れます)',
-      en: 'the agent watch Lambda returned errors (lost connections are detected late meanwhile)',
+      ja: 'エージェント監視 (agent-watch) の Lambda のエラーが数分続いています (この間、接続断の検知が遅れます)',
+      en: 'the agent watch Lambda has been failing for several minutes (lost connections are detected late meanwhile)',
     });
     selfMonitoring.alarm(
       'agent-watch-heartbeat',
@@ -202,8 +202,8 @@ export class AgentHealthMonitor extends Construct {
     );
 
     selfMonitoring.watchFunctionErrors('fleet-inventory-errors', this.inventory.functionName, {
-      ja: 'ノード台帳 (fleet-inventory) の Lambda がエラーを返しました (新しいノードのアラーム作成が遅れます)',
-      en: 'the fleet inventory Lambda returned errors (alarms of new nodes are created late meanwhile)',
+      ja: 'ノード台帳 (fleet-inventory) の Lambda のエラーが数分続いています (新しいノードのアラーム作成が遅れます)',
+      en: 'the fleet inventory Lambda has been failing for several minutes (alarms of new nodes are created late meanwhile)',
     });
     const missedMinutes = MISSED_INVENTORY_RUNS_BEFORE_ALARM * props.inventoryMinutes;
     selfMonitoring.alarm(
@@ -234,7 +234,7 @@ export class AgentHealthMonitor extends Construct {
         'PutMetricAlarm',
         'agent-alarm-creates-refused',
         {
-          ja: 'ノードのアラーム作成 (PutMetricAlarm) が拒否され続けています (権限など)。拒否されたノードは接続断を検知できません',
+          ja: 'ノードのアラーム作成 (PutMetricAlarm) が拒否され続けています (権限など)。アラームを作れなかったノードの接続断は検知されません',
           en: 'writing node alarms (PutMetricAlarm) keeps being refused (permissions or the like); lost connections of those nodes go undetected',
         },
       ],
