@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LANGUAGES } from '../../contract/languages';
-import { MAIL_CATALOGUE } from '../../lambdas/notifier/catalogue';
-import { composeBody, MAX_BODY_BYTES } from '../../lambdas/notifier/mail';
+import { MAIL_CATALOGUE } from '../../lambdas/shared/mail/catalogue';
+import { composeBody, MAX_BODY_BYTES } from '../../lambdas/shared/mail/mail';
 import { logger } from '../../lambdas/shared/powertools';
 import { PREVIEW_CONTACT, previewAlerts, type PreviewedAlert } from '../../scripts/preview-mails';
 import { customNotification } from '../helpers/custom-notification';

@@ -1,7 +1,7 @@
 import { managedNodeUrl } from '../shared/console-links';
 import { formatTimestamp } from '../shared/time';
-import { MAIL_CATALOGUE, type MailCatalogue } from './catalogue';
-import { accountLabel, composeMail, composeSubject, fieldLines, instanceLabel, type Mail, type MailSettings } from './mail';
+import { MAIL_CATALOGUE, type MailCatalogue } from '../shared/mail/catalogue';
+import { accountLabel, composeMail, composeSubject, fieldLines, instanceLabel, type Mail, type MailSettings } from '../shared/mail/mail';
 
 /** What Systems Manager knows about a managed node, read when its alarm changes. */
 export interface NodeDetails {

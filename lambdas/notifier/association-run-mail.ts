@@ -1,8 +1,8 @@
 import { associationUrl } from '../shared/console-links';
 import { formatTimestamp } from '../shared/time';
-import { MAIL_CATALOGUE } from './catalogue';
+import { MAIL_CATALOGUE } from '../shared/mail/catalogue';
 import { purpose } from './failure-mail';
-import { accountLabel, composeMail, composeSubject, fieldLines, type Mail, type MailSettings } from './mail';
+import { accountLabel, composeMail, composeSubject, fieldLines, type Mail, type MailSettings } from '../shared/mail/mail';
 
 /** Everything one association-run mail says, from the event and, when it could be read, the run's record. */
 export interface AssociationRunReport {

@@ -4,9 +4,9 @@ import { CLOUDWATCH_AGENT_PACKAGE, PACKAGE_DOCUMENT, SSM_AGENT_UPDATE_DOCUMENT }
 import { associationUrl, commandInvocationUrl } from '../shared/console-links';
 import { keepTail } from '../shared/text';
 import { formatTimestamp } from '../shared/time';
-import { MAIL_CATALOGUE, type MailCatalogue } from './catalogue';
-import { accountLabel, composeMail, composeSubject, fieldLines, instanceLabel, type Mail, type MailSettings, type MailSection } from './mail';
-import type { UnlinkedReason } from './run-link';
+import { MAIL_CATALOGUE, type MailCatalogue } from '../shared/mail/catalogue';
+import { accountLabel, composeMail, composeSubject, fieldLines, instanceLabel, type Mail, type MailSettings, type MailSection } from '../shared/mail/mail';
+import type { UnlinkedReason } from '../shared/mail/catalogue';
 
 /** How much of a failed step's output a mail quotes; the console link has the rest. */
 export const MAX_OUTPUT_LENGTH = 3000;

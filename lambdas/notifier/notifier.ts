@@ -21,10 +21,11 @@ import {
 } from './events';
 import { renderFailureMail, type FailureReport } from './failure-mail';
 import { readAssociationExecution, readInstanceName, readNodeDetails, readPackageName, readStepOutput } from './lookups';
-import type { Mail, MailSettings } from './mail';
-import { publishAlert, type AlertDestination } from './publish';
+import type { Mail, MailSettings } from '../shared/mail/mail';
+import { publishAlert, type AlertDestination } from '../shared/mail/publish';
 import { renderRejectedEventMail } from './rejected-mail';
-import { linkAssociationRun, type UnlinkedReason } from './run-link';
+import type { UnlinkedReason } from '../shared/mail/catalogue';
+import { linkAssociationRun } from './run-link';
 
 /** What the notifier needs from the outside world; the handler wires real clients, tests mocks. */
 export interface NotifierDependencies {

@@ -1,8 +1,8 @@
 import { truncateEnd } from '../shared/text';
 import { formatTimestamp } from '../shared/time';
-import { MAIL_CATALOGUE } from './catalogue';
+import { MAIL_CATALOGUE } from '../shared/mail/catalogue';
 import type { RejectedEvent } from './events';
-import { accountLabel, composeMail, composeSubject, fieldLines, type Mail, type MailSettings } from './mail';
+import { accountLabel, composeMail, composeSubject, fieldLines, type Mail, type MailSettings } from '../shared/mail/mail';
 
 /** How much of the offending event a mail quotes. */
 export const MAX_EVENT_EXCERPT_LENGTH = 4000;

@@ -5,6 +5,7 @@ import {
   type AssociationExecution,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
+import type { UnlinkedReason } from '../shared/mail/catalogue';
 import { FAILURE_STATUSES } from '../../contract/events';
 import { classifyAwsFailure } from '../shared/aws-errors';
 import { logger } from '../shared/powertools';
@@ -22,7 +23,6 @@ import { errorName } from '../shared/sdk';
  */
 
 /** Why a node's association run could not be linked to its command. */
-export type UnlinkedReason = 'denied' | 'association-gone' | 'no-matching-run' | 'no-command';
 
 export type RunLink = { kind: 'linked'; commandId: string } | { kind: 'unlinked'; reason: UnlinkedReason };
 

@@ -3,8 +3,8 @@ import { PutMetricDataCommand, type CloudWatchClient } from '@aws-sdk/client-clo
 import { paginateListSubscriptionsByTopic, type SNSClient } from '@aws-sdk/client-sns';
 import { DeleteCommand, paginateScan, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { CONFIRMED_SUBSCRIPTIONS_METRIC, LOST_SUBSCRIPTIONS_METRIC, SUBSCRIPTION_CHECKS_METRIC } from '../../contract/subscription-metrics';
-import type { MailSettings } from '../notifier/mail';
-import { publishAlert, type AlertDestination } from '../notifier/publish';
+import type { MailSettings } from '../shared/mail/mail';
+import { publishAlert, type AlertDestination } from '../shared/mail/publish';
 import { logger } from '../shared/powertools';
 import { renderLostSubscriptionsMail } from './lost-mail';
 import { planCheck, type CheckPlan, type RememberedAddress, type TopicSubscription } from './plan';

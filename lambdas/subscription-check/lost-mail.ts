@@ -1,7 +1,7 @@
 import { snsTopicUrl } from '../shared/console-links';
 import { formatTimestamp } from '../shared/time';
-import { MAIL_CATALOGUE } from '../notifier/catalogue';
-import { accountLabel, composeMail, composeSubject, fieldLines, type Mail, type MailSettings } from '../notifier/mail';
+import { MAIL_CATALOGUE } from '../shared/mail/catalogue';
+import { accountLabel, composeMail, composeSubject, fieldLines, type Mail, type MailSettings } from '../shared/mail/mail';
 import type { LossReason } from './plan';
 
 /** Everything the mail about lost subscriptions says. */

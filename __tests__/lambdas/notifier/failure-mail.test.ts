@@ -1,5 +1,5 @@
 import { failureRunbook, renderFailureMail, type FailureReport } from '../../../lambdas/notifier/failure-mail';
-import { MAX_BODY_BYTES, type MailSettings } from '../../../lambdas/notifier/mail';
+import { MAX_BODY_BYTES, type MailSettings } from '../../../lambdas/shared/mail/mail';
 
 const ja: MailSettings = { language: 'ja', timeZone: 'Asia/Tokyo', environmentName: 'prod' };
 const en: MailSettings = { ...ja, language: 'en' };

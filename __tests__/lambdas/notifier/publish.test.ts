@@ -1,8 +1,8 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import { PublishCommand, SNSClient, SNSServiceException } from '@aws-sdk/client-sns';
-import { MAX_CHAT_DESCRIPTION_LENGTH, renderChatNotification } from '../../../lambdas/notifier/chat-notification';
-import { composeMail, type Mail } from '../../../lambdas/notifier/mail';
-import { publishAlert } from '../../../lambdas/notifier/publish';
+import { MAX_CHAT_DESCRIPTION_LENGTH, renderChatNotification } from '../../../lambdas/shared/mail/chat-notification';
+import { composeMail, type Mail } from '../../../lambdas/shared/mail/mail';
+import { publishAlert } from '../../../lambdas/shared/mail/publish';
 import { logger } from '../../../lambdas/shared/powertools';
 import { PROD_ALERT_TOPIC, PROD_CHAT_TOPIC } from '../../../fixtures/subscription-aws';
 import { customNotification } from '../../helpers/custom-notification';

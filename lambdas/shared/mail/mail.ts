@@ -1,6 +1,6 @@
-import type { Language } from '../../contract/languages';
-import { runbookLocation, type RunbookId } from '../../contract/runbooks';
-import { singleLine, truncateEnd, truncateUtf8, withoutControlCharacters } from '../shared/text';
+import type { Language } from '../../../contract/languages';
+import { runbookLocation, type RunbookId } from '../../../contract/runbooks';
+import { singleLine, truncateEnd, truncateUtf8, withoutControlCharacters } from '../text';
 import { MAIL_CATALOGUE } from './catalogue';
 
 /** One e-mail as SNS publishes it, and what a chat channel shows for the same alert. */

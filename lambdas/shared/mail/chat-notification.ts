@@ -1,4 +1,4 @@
-import { truncateEnd } from '../shared/text';
+import { truncateEnd } from '../text';
 import type { Mail, MailSection } from './mail';
 
 /**

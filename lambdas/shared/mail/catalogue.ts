@@ -1,6 +1,8 @@
-import type { Localized } from '../../contract/languages';
-import type { FailureStatus } from '../../contract/events';
-import type { UnlinkedReason } from './run-link';
+import type { Localized } from '../../../contract/languages';
+import type { FailureStatus } from '../../../contract/events';
+
+/** Why a State Manager failure could not be linked to the Run Command command of its run. */
+export type UnlinkedReason = 'denied' | 'association-gone' | 'no-matching-run' | 'no-command';
 
 /**
  * Every label and sentence of the mails, in Japanese and in English. The renderers choose a language

@@ -1,7 +1,7 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { CHAT_DELIVERY_FAILED, CHAT_DELIVERY_LOG_FIELD } from '../../contract/chat';
-import { logger } from '../shared/powertools';
-import { errorName } from '../shared/sdk';
+import { CHAT_DELIVERY_FAILED, CHAT_DELIVERY_LOG_FIELD } from '../../../contract/chat';
+import { logger } from '../powertools';
+import { errorName } from '../sdk';
 import { renderChatNotification } from './chat-notification';
 import type { Mail } from './mail';
 
