@@ -97,6 +97,18 @@ const parameterName = z
 
 export const MONITOR_SCOPES = ['all', 'update-targets'] as const;
 
+/** The agent health monitor's defaults (the README's configuration reference says why each). */
+export const AGENT_MONITOR_DEFAULTS = { inventoryMinutes: 15, sweepMinutes: 120, alarmWritesPerSecond: 3 } as const;
+
+const MIN_INVENTORY_MINUTES = 5;
+const MAX_INVENTORY_MINUTES = 60;
+const INVENTORY_MINUTES_RULE = `whole minutes from ${MIN_INVENTORY_MINUTES} to ${MAX_INVENTORY_MINUTES}`;
+const MAX_SWEEP_MINUTES = 24 * 60;
+const SWEEP_MINUTES_RULE = `whole minutes from ${MIN_INVENTORY_MINUTES} to ${MAX_SWEEP_MINUTES} (a day)`;
+const MIN_ALARM_WRITES_PER_SECOND = 0.5;
+const MAX_ALARM_WRITES_PER_SECOND = 100;
+const ALARM_WRITES_RULE = `calls per second from ${MIN_ALARM_WRITES_PER_SECOND} to ${MAX_ALARM_WRITES_PER_SECOND}: the account's PutMetricAlarm quota (3 unless raised) or less`;
+
 const documentName = z
   .string()
   .regex(/^[a-zA-Z0-9_\-.:/]{3,128}$/, 'an SSM document name: 3-128 characters from a-z A-Z 0-9 _ - . : /');
@@ -337,6 +349,31 @@ export const environmentSchema = z
       .strictObject({
         /** Which managed nodes get an alarm: every node, or only those the update associations target. */
         scope: z.enum(MONITOR_SCOPES, `one of ${MONITOR_SCOPES.join(', ')}`).default('all'),
+        /** How often the fleet inventory reconciles membership (new and departed nodes). */
+        inventoryMinutes: z
+          .number()
+          .int(INVENTORY_MINUTES_RULE)
+          .min(MIN_INVENTORY_MINUTES, INVENTORY_MINUTES_RULE)
+          .max(MAX_INVENTORY_MINUTES, INVENTORY_MINUTES_RULE)
+          .default(AGENT_MONITOR_DEFAULTS.inventoryMinutes),
+        /** The period in which every known node is read once without a status filter (unknown statuses, deregistrations). */
+        sweepMinutes: z.number().int(SWEEP_MINUTES_RULE).min(MIN_INVENTORY_MINUTES, SWEEP_MINUTES_RULE).max(MAX_SWEEP_MINUTES, SWEEP_MINUTES_RULE).default(AGENT_MONITOR_DEFAULTS.sweepMinutes),
+        /** PutMetricAlarm calls per second at most: the account's quota (3 by default, adjustable), shared with every other tool. */
+        alarmWritesPerSecond: z
+          .number(ALARM_WRITES_RULE)
+          .min(MIN_ALARM_WRITES_PER_SECOND, ALARM_WRITES_RULE)
+          .max(MAX_ALARM_WRITES_PER_SECOND, ALARM_WRITES_RULE)
+          .default(AGENT_MONITOR_DEFAULTS.alarmWritesPerSecond),
+      })
+      .superRefine((monitor, context) => {
+        if (monitor.sweepMinutes < monitor.inventoryMinutes) {
+          context.addIssue({
+            code: 'custom',
+            path: ['sweepMinutes'],
+            input: monitor.sweepMinutes,
+            message: `at least agentMonitor.inventoryMinutes (${monitor.inventoryMinutes}): every inventory run reads a part of the sweep`,
+          });
+        }
       })
       .prefault({}),
     lambdaPackaging: z.enum(LAMBDA_PACKAGING_MODES, `one of ${LAMBDA_PACKAGING_MODES.join(', ')}`).default('archive'),

@@ -15,15 +15,18 @@ export interface EnvironmentNames {
   readonly agentAlarmPrefix: string;
   /** CloudWatch namespace of the agent monitor's metrics. */
   readonly metricNamespace: string;
-  readonly functionNames: { readonly notifier: string; readonly agentMonitor: string; readonly subscriptionCheck: string };
+  readonly functionNames: { readonly notifier: string; readonly agentWatch: string; readonly fleetInventory: string; readonly subscriptionCheck: string };
   readonly ruleNames: {
     readonly failedCommands: string;
     readonly failedAssociations: string;
     readonly failedAssociationRuns: string;
     readonly agentAlarmState: string;
-    readonly agentMonitorSchedule: string;
+    readonly agentWatchSchedule: string;
+    readonly fleetInventorySchedule: string;
     readonly subscriptionCheckSchedule: string;
   };
+  /** The agent health monitor's DynamoDB table of the nodes in scope and their alarms. */
+  readonly nodeRegistryTable: string;
   /** SSM documents the environment owns; document names share the account and region's namespace. */
   readonly documentNames: {
     /** The CloudWatch Agent update that also re-applies the agent's configuration (only when one is named). */
@@ -48,15 +51,22 @@ export function environmentNames(environment: string): EnvironmentNames {
     resourcePrefix,
     agentAlarmPrefix: named('agent-'),
     metricNamespace: `SSMAgentOps/${environment}`,
-    functionNames: { notifier: named('notifier'), agentMonitor: named('agent-monitor'), subscriptionCheck: named('subscription-check') },
+    functionNames: {
+      notifier: named('notifier'),
+      agentWatch: named('agent-watch'),
+      fleetInventory: named('fleet-inventory'),
+      subscriptionCheck: named('subscription-check'),
+    },
     ruleNames: {
       failedCommands: named('failed-commands'),
       failedAssociations: named('failed-associations'),
       failedAssociationRuns: named('failed-association-runs'),
       agentAlarmState: named('agent-alarm-state'),
-      agentMonitorSchedule: named('agent-monitor-schedule'),
+      agentWatchSchedule: named('agent-watch-schedule'),
+      fleetInventorySchedule: named('fleet-inventory-schedule'),
       subscriptionCheckSchedule: named('subscription-check-schedule'),
     },
+    nodeRegistryTable: named('node-registry'),
     documentNames: { cloudWatchAgentUpdate: named(CLOUDWATCH_AGENT_UPDATE_DOCUMENT_SUFFIX) },
     subscriptionStateTable: named('subscription-state'),
     chat: { topicName: named('chat'), configurationName: named('chat'), channelRoleName: named('chat-channel') },

@@ -1,109 +1,163 @@
+import { join } from 'node:path';
 import { Construct } from 'constructs';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
-import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
-import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
-import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import type { LambdaPackaging } from '../config/schema';
-import { agentMonitorEnvironment } from '../contract/agent-monitor-environment';
-import { MONITOR_RUNS_METRIC } from '../contract/agent-metrics';
+import {
+  ALARM_WRITE_ERRORS_METRIC,
+  INVENTORY_RUNS_METRIC,
+  OPERATION_DIMENSION,
+  WATCH_RUNS_METRIC,
+  type AlarmWriteOperation,
+} from '../contract/agent-metrics';
+import { agentWatchEnvironment } from '../contract/agent-watch-environment';
 import { ALARM_STATE_CHANGE_DETAIL_TYPE, CLOUDWATCH_EVENT_SOURCE } from '../contract/events';
+import { fleetInventoryEnvironment } from '../contract/fleet-inventory-environment';
 import { arn, type AwsLocation } from './aws-arn';
+import { FunctionSchedule } from './function-schedule';
+import { NodeRegistryTable } from './node-registry-table';
 import type { Notifier } from './notifier';
 import { PackagedFunction } from './packaged-function';
 import type { SelfMonitoring } from './self-monitoring';
 
 export interface AgentHealthMonitorProps {
-  readonly functionName: string;
-  readonly scheduleRuleName: string;
-  /** The rule sending the agent alarms' ALARM and OK to the notifier. */
-  readonly alarmStateRuleName: string;
+  readonly functionNames: { readonly watch: string; readonly inventory: string };
+  readonly ruleNames: { readonly watchSchedule: string; readonly inventorySchedule: string; readonly alarmState: string };
+  readonly registryTableName: string;
   readonly location: AwsLocation;
-  readonly bundleDir: string;
+  /** Directory holding one bundle per function (`<dir>/agent-watch`, `<dir>/fleet-inventory`). */
+  readonly bundlesDir: string;
   readonly packaging: LambdaPackaging;
   readonly logRetentionDays: number;
-  /** CloudWatch namespace of the monitor's metrics; its role may publish to no other. */
+  /** CloudWatch namespace of the monitor's metrics; its functions may publish to no other. */
   readonly metricNamespace: string;
   /** Each node's alarm is this prefix followed by the instance ID; the notifier mails such alarms. */
   readonly alarmNamePrefix: string;
   /** Only nodes with this tag are watched; every managed node when absent. */
   readonly scopeTag?: { readonly key: string; readonly values: readonly string[] };
+  /** Minutes between inventory runs (membership reconciled). */
+  readonly inventoryMinutes: number;
+  /** Minutes in which every known node is read once without a status filter. */
+  readonly sweepMinutes: number;
+  /** PutMetricAlarm calls per second at most. */
+  readonly alarmWritesPerSecond: number;
   readonly notifier: Notifier;
   readonly selfMonitoring: SelfMonitoring;
 }
 
-/** Runs left without a heartbeat before the heartbeat alarm fires (the SPEC allows 5 minutes). */
-const MISSED_RUNS_BEFORE_ALARM = 3;
+/** The watch's timeout: a run ends within half of it, well inside its one-minute schedule. */
+export const WATCH_TIMEOUT_SECONDS = 55;
+/** The inventory's timeout (Lambda's longest): a run ends within half of it and continues in a new invocation. */
+export const INVENTORY_TIMEOUT_SECONDS = 900;
+/** Minutes without a watch heartbeat before its alarm fires (the SPEC allows 5). */
+const MISSED_WATCH_RUNS_BEFORE_ALARM = 3;
+/** Inventory periods without a completed run before its alarm fires. */
+const MISSED_INVENTORY_RUNS_BEFORE_ALARM = 3;
+/** Period of the refused-write alarms: a refusal counts for this long and the one after. */
+const REFUSED_WRITES_PERIOD_SECONDS = 300;
 
 /**
- * The agent health monitor: a Lambda run every minute that keeps one alarm per managed node, a rule
- * that sends those alarms' ALARM and OK to the notifier, and the heartbeat and error alarms that
- * notice when the monitor itself stops.
+ * The agent health monitor: the watch (every minute: gives a node whose connection changed the value
+ * its alarm needs), the fleet inventory (every few minutes: keeps one alarm per node in scope, within
+ * CloudWatch's write quotas), the node registry they share, the rule that sends the node alarms' ALARM
+ * and OK to the notifier, and the alarms that notice when either function stops or a write keeps
+ * being refused.
  */
 export class AgentHealthMonitor extends Construct {
-  readonly function: PackagedFunction;
+  readonly watch: PackagedFunction;
+  readonly inventory: PackagedFunction;
+  readonly registry: NodeRegistryTable;
   readonly alarmStateRule: CloudwatchEventRule;
 
   constructor(scope: Construct, id: string, props: AgentHealthMonitorProps) {
     super(scope, id);
-    const { location, alarmNamePrefix } = props;
+    const { location, alarmNamePrefix, metricNamespace } = props;
+    this.registry = new NodeRegistryTable(this, 'node-registry', { tableName: props.registryTableName });
+    const shared = { namespace: metricNamespace, alarmNamePrefix, registryTable: this.registry.name };
 
-    this.function = new PackagedFunction(this, 'function', {
-      functionName: props.functionName,
-      description: 'Watches the SSM Agent connection of every managed node with one alarm per node',
-      bundleDir: props.bundleDir,
+    this.watch = new PackagedFunction(this, 'watch', {
+      functionName: props.functionNames.watch,
+      description: 'Gives each node whose SSM Agent connection changed the value its alarm needs, every minute',
+      bundleDir: join(props.bundlesDir, 'agent-watch'),
       packaging: props.packaging,
       logRetentionDays: props.logRetentionDays,
-      // Well inside the one-minute schedule; the monitor stops starting alarm writes 10 s before.
-      timeoutSeconds: 55,
-      environment: agentMonitorEnvironment.encode({
-        namespace: props.metricNamespace,
-        alarmNamePrefix,
+      timeoutSeconds: WATCH_TIMEOUT_SECONDS,
+      memorySize: 512,
+      environment: agentWatchEnvironment.encode(shared),
+    });
+    this.inventory = new PackagedFunction(this, 'inventory', {
+      functionName: props.functionNames.inventory,
+      description: 'Keeps one connection alarm per managed node in scope, within the CloudWatch quotas',
+      bundleDir: join(props.bundlesDir, 'fleet-inventory'),
+      packaging: props.packaging,
+      logRetentionDays: props.logRetentionDays,
+      timeoutSeconds: INVENTORY_TIMEOUT_SECONDS,
+      memorySize: 1024,
+      environment: fleetInventoryEnvironment.encode({
+        ...shared,
         scopeTag: props.scopeTag ? { key: props.scopeTag.key, values: [...props.scopeTag.values] } : undefined,
+        inventoryMinutes: props.inventoryMinutes,
+        sweepMinutes: props.sweepMinutes,
+        alarmWritesPerSecond: props.alarmWritesPerSecond,
       }),
     });
-    const fn = this.function;
-    fn.addToRolePolicy(
-      // DescribeInstanceInformation and DescribeAlarms support no resource-level permissions.
-      { Sid: 'ReadManagedNodes', Effect: 'Allow', Action: 'ssm:DescribeInstanceInformation', Resource: '*' },
-      {
-        Sid: 'PublishOwnMetrics',
-        Effect: 'Allow',
-        Action: 'cloudwatch:PutMetricData',
-        Resource: '*',
-        Condition: { StringEquals: { 'cloudwatch:namespace': props.metricNamespace } },
-      },
-      { Sid: 'ReadAlarms', Effect: 'Allow', Action: 'cloudwatch:DescribeAlarms', Resource: '*' },
+
+    const publishOwnMetrics = {
+      Sid: 'PublishOwnMetrics',
+      Effect: 'Allow' as const,
+      Action: 'cloudwatch:PutMetricData',
+      Resource: '*',
+      Condition: { StringEquals: { 'cloudwatch:namespace': metricNamespace } },
+    };
+    // DescribeInstanceInformation, DescribeAlarms (listed by name prefix) and DescribeInstances are
+    // granted on "*": AWS authorizes these list calls on no narrower resource.
+    const readManagedNodes = { Sid: 'ReadManagedNodes', Effect: 'Allow' as const, Action: 'ssm:DescribeInstanceInformation', Resource: '*' };
+    const readAlarms = { Sid: 'ReadAlarms', Effect: 'Allow' as const, Action: 'cloudwatch:DescribeAlarms', Resource: '*' };
+    this.watch.addToRolePolicy(readManagedNodes, readAlarms, publishOwnMetrics);
+    this.registry.grantRead(this.watch);
+
+    this.inventory.addToRolePolicy(
+      readManagedNodes,
+      { Sid: 'ReadInstances', Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' },
+      ...(props.scopeTag
+        ? [{ Sid: 'ReadHybridNodeTags', Effect: 'Allow' as const, Action: 'ssm:ListTagsForResource', Resource: arn(location, 'ssm', 'managed-instance/*') }]
+        : []),
+      readAlarms,
       {
         Sid: 'ManageOwnAgentAlarms',
         Effect: 'Allow',
         Action: ['cloudwatch:PutMetricAlarm', 'cloudwatch:DeleteAlarms'],
         Resource: arn(location, 'cloudwatch', `alarm:${alarmNamePrefix}*`),
       },
+      publishOwnMetrics,
+      {
+        // A run that ends with alarm writes left hands them to a new invocation of itself.
+        Sid: 'ContinueOwnRun',
+        Effect: 'Allow',
+        Action: 'lambda:InvokeFunction',
+        Resource: arn(location, 'lambda', `function:${props.functionNames.inventory}`),
+      },
     );
+    this.registry.grantReadWrite(this.inventory);
 
-    // A late run is worthless once the next one has started: no retries, no queueing.
-    new LambdaFunctionEventInvokeConfig(this, 'no-retries', {
-      functionName: fn.functionName,
-      maximumRetryAttempts: 0,
-      maximumEventAgeInSeconds: 60,
-    });
-    const schedule = new CloudwatchEventRule(this, 'schedule', {
-      name: props.scheduleRuleName,
-      description: 'Runs the ssm-agent-ops agent health monitor every minute',
+    new FunctionSchedule(this, 'watch-schedule', {
+      ruleName: props.ruleNames.watchSchedule,
+      description: 'Runs the ssm-agent-ops agent watch every minute',
       scheduleExpression: 'rate(1 minute)',
+      function: this.watch,
+      location,
+      maximumEventAgeSeconds: 60,
     });
-    new CloudwatchEventTarget(this, 'schedule-target', { rule: schedule.name, arn: fn.functionArn });
-    new LambdaPermission(this, 'schedule-permission', {
-      statementId: 'AllowSchedule',
-      action: 'lambda:InvokeFunction',
-      functionName: fn.functionName,
-      principal: 'events.amazonaws.com',
-      sourceArn: schedule.arn,
-      sourceAccount: location.accountId,
+    new FunctionSchedule(this, 'inventory-schedule', {
+      ruleName: props.ruleNames.inventorySchedule,
+      description: `Runs the ssm-agent-ops fleet inventory every ${props.inventoryMinutes} minutes`,
+      scheduleExpression: `rate(${props.inventoryMinutes} minutes)`,
+      function: this.inventory,
+      location,
+      maximumEventAgeSeconds: props.inventoryMinutes * 60,
     });
 
     this.alarmStateRule = new CloudwatchEventRule(this, 'alarm-state', {
-      name: props.alarmStateRuleName,
+      name: props.ruleNames.alarmState,
       description: 'ALARM and recovery of the ssm-agent-ops agent alarms',
       eventPattern: JSON.stringify({
         source: [CLOUDWATCH_EVENT_SOURCE],
@@ -118,28 +172,95 @@ export class AgentHealthMonitor extends Construct {
     });
     props.notifier.addRule('agent-alarm-state', this.alarmStateRule);
 
-    props.selfMonitoring.watchFunctionErrors('monitor-errors', fn.functionName, {
-      ja: 'エージェント監視 Lambda がエラーを返しました (この間、接続断の検知が遅れます)',
-      en: 'the agent monitor Lambda returned errors (lost connections are detected late meanwhile)',
+    this.watchItself(props);
+  }
+
+  private watchItself(props: AgentHealthMonitorProps): void {
+    const { selfMonitoring, metricNamespace } = props;
+    selfMonitoring.watchFunctionErrors('agent-watch-errors', this.watch.functionName, {
+      ja: 'エージェント監視 (agent-watch) の Lambda のエラーが数分続いています (この間、接続断の検知が遅れます)',
+      en: 'the agent watch Lambda has been failing for several minutes (lost connections are detected late meanwhile)',
     });
-    props.selfMonitoring.alarm(
-      'monitor-heartbeat',
+    selfMonitoring.alarm(
+      'agent-watch-heartbeat',
       {
-        ja: `エージェント監視 Lambda の実行が ${MISSED_RUNS_BEFORE_ALARM} 分以上、正常に完了していません。この間、接続断は検知されません`,
-        en: `the agent monitor has not completed a run for ${MISSED_RUNS_BEFORE_ALARM} minutes; lost connections go undetected meanwhile`,
+        ja: `エージェント監視 (agent-watch) の実行が ${MISSED_WATCH_RUNS_BEFORE_ALARM} 分以上、正常に完了していません。この間、接続断は検知されません`,
+        en: `the agent watch has not completed a run for ${MISSED_WATCH_RUNS_BEFORE_ALARM} minutes; lost connections go undetected meanwhile`,
       },
       {
-        namespace: props.metricNamespace,
-        metricName: MONITOR_RUNS_METRIC,
+        namespace: metricNamespace,
+        metricName: WATCH_RUNS_METRIC,
         statistic: 'Sum',
         period: 60,
-        evaluationPeriods: MISSED_RUNS_BEFORE_ALARM,
-        datapointsToAlarm: MISSED_RUNS_BEFORE_ALARM,
+        evaluationPeriods: MISSED_WATCH_RUNS_BEFORE_ALARM,
+        datapointsToAlarm: MISSED_WATCH_RUNS_BEFORE_ALARM,
         threshold: 1,
         comparisonOperator: 'LessThanThreshold',
-        // No heartbeat is the signal itself: a stopped monitor must never look like a healthy fleet.
+        // No heartbeat is the signal itself: a stopped watch must never look like a healthy fleet.
         treatMissingData: 'breaching',
       },
     );
+
+    selfMonitoring.watchFunctionErrors('fleet-inventory-errors', this.inventory.functionName, {
+      ja: 'ノード台帳 (fleet-inventory) の Lambda のエラーが数分続いています (新しいノードのアラーム作成が遅れます)',
+      en: 'the fleet inventory Lambda has been failing for several minutes (alarms of new nodes are created late meanwhile)',
+    });
+    const missedMinutes = MISSED_INVENTORY_RUNS_BEFORE_ALARM * props.inventoryMinutes;
+    selfMonitoring.alarm(
+      'fleet-inventory-heartbeat',
+      {
+        ja: `ノード台帳 (fleet-inventory) の実行が ${missedMinutes} 分以上、完了していません。この間、新しいノードにアラームが作られず、いなくなったノードのアラームも削除されません`,
+        en: `the fleet inventory has not completed a run for ${missedMinutes} minutes; new nodes get no alarm and alarms of departed nodes stay meanwhile`,
+      },
+      {
+        namespace: metricNamespace,
+        metricName: INVENTORY_RUNS_METRIC,
+        statistic: 'Sum',
+        period: props.inventoryMinutes * 60,
+        evaluationPeriods: MISSED_INVENTORY_RUNS_BEFORE_ALARM,
+        datapointsToAlarm: MISSED_INVENTORY_RUNS_BEFORE_ALARM,
+        threshold: 1,
+        comparisonOperator: 'LessThanThreshold',
+        treatMissingData: 'breaching',
+      },
+    );
+
+    // A refused write is tried again by every inventory run, so while it keeps being refused a value
+    // arrives at least once per inventory period: the window spans one period and one more five-minute
+    // period, so that schedule jitter never lets the alarm drop to OK and fire again.
+    const windows = Math.ceil((props.inventoryMinutes * 60) / REFUSED_WRITES_PERIOD_SECONDS) + 1;
+    const refusedWrites: [AlarmWriteOperation, string, { ja: string; en: string }][] = [
+      [
+        'PutMetricAlarm',
+        'agent-alarm-creates-refused',
+        {
+          ja: 'ノードのアラーム作成 (PutMetricAlarm) が拒否され続けています (権限など)。アラームを作れなかったノードの接続断は検知されません',
+          en: 'writing node alarms (PutMetricAlarm) keeps being refused (permissions or the like); lost connections of those nodes go undetected',
+        },
+      ],
+      [
+        'DeleteAlarms',
+        'agent-alarm-deletes-refused',
+        {
+          ja: 'いなくなったノードのアラーム削除 (DeleteAlarms) が拒否され続けています (権限など)。不要なアラームが残り、課金が続きます',
+          en: 'deleting the alarms of departed nodes (DeleteAlarms) keeps being refused (permissions or the like); the alarms stay and are billed',
+        },
+      ],
+    ];
+    for (const [operation, suffix, what] of refusedWrites) {
+      selfMonitoring.alarm(suffix, what, {
+        namespace: metricNamespace,
+        metricName: ALARM_WRITE_ERRORS_METRIC,
+        dimensions: { [OPERATION_DIMENSION]: operation },
+        statistic: 'Sum',
+        period: REFUSED_WRITES_PERIOD_SECONDS,
+        evaluationPeriods: windows,
+        datapointsToAlarm: 1,
+        threshold: 1,
+        comparisonOperator: 'GreaterThanOrEqualToThreshold',
+        // Only refusals are counted: throttling that the SDK or a later run absorbs pages no one.
+        treatMissingData: 'notBreaching',
+      });
+    }
   }
 }

@@ -1,6 +1,17 @@
 import { Construct } from 'constructs';
 import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboard';
-import { MANAGED_NODES_METRIC, MONITOR_RUNS_METRIC, PING_STATUS_DIMENSION } from '../contract/agent-metrics';
+import {
+  ALARM_WRITE_ERRORS_METRIC,
+  ALARM_WRITE_OPERATIONS,
+  ALARM_WRITES_DEFERRED_METRIC,
+  ALARM_WRITES_PENDING_METRIC,
+  INVENTORY_RUNS_METRIC,
+  MANAGED_NODES_METRIC,
+  OPERATION_DIMENSION,
+  PING_STATUS_DIMENSION,
+  SLICED_READS_METRIC,
+  WATCH_RUNS_METRIC,
+} from '../contract/agent-metrics';
 import { FLEET_PING_STATUSES } from '../contract/ping-statuses';
 import { CONFIRMED_SUBSCRIPTIONS_METRIC, LOST_SUBSCRIPTIONS_METRIC } from '../contract/subscription-metrics';
 
@@ -59,8 +70,10 @@ export class Dashboard extends Construct {
           ['AWS/Lambda', 'Throttles', 'FunctionName', name, { stat: 'Sum', period: 300 }],
         ]),
       ),
-      widget(12, 6, 'Monitor heartbeat and undelivered alerts', [
-        [props.metricNamespace, MONITOR_RUNS_METRIC, { stat: 'Sum', period: 60 }],
+      widget(12, 6, 'Agent watch and fleet inventory runs, and undelivered alerts', [
+        [props.metricNamespace, WATCH_RUNS_METRIC, { stat: 'Sum', period: 60 }],
+        [props.metricNamespace, INVENTORY_RUNS_METRIC, { stat: 'Sum', period: 300 }],
+        [props.metricNamespace, SLICED_READS_METRIC, { stat: 'Sum', period: 300 }],
         ['AWS/SQS', 'ApproximateNumberOfMessagesVisible', 'QueueName', props.deadLetterQueueName, { stat: 'Maximum', period: 300 }],
       ]),
       widget(
@@ -78,6 +91,16 @@ export class Dashboard extends Construct {
           [props.metricNamespace, LOST_SUBSCRIPTIONS_METRIC, { stat: 'Maximum', period: 3600, label: 'getting no alerts' }],
         ],
         { annotations: { horizontal: [{ label: 'configured', value: props.configuredAddresses }] }, yAxis: { left: { min: 0 } } },
+      ),
+      widget(
+        0,
+        18,
+        'Node alarm writes: pending, left for later, refused',
+        ALARM_WRITE_OPERATIONS.flatMap((operation) => [
+          [props.metricNamespace, ALARM_WRITES_PENDING_METRIC, OPERATION_DIMENSION, operation, { stat: 'Maximum', period: 300 }],
+          [props.metricNamespace, ALARM_WRITES_DEFERRED_METRIC, OPERATION_DIMENSION, operation, { stat: 'Sum', period: 300 }],
+          [props.metricNamespace, ALARM_WRITE_ERRORS_METRIC, OPERATION_DIMENSION, operation, { stat: 'Sum', period: 300 }],
+        ]),
       ),
     ];
 

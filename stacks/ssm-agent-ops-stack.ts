@@ -128,11 +128,15 @@ export class SsmAgentOpsStack extends TerraformStack {
     });
 
     this.agentHealthMonitor = new AgentHealthMonitor(this, 'agent-health-monitor', {
-      functionName: names.functionNames.agentMonitor,
-      scheduleRuleName: names.ruleNames.agentMonitorSchedule,
-      alarmStateRuleName: names.ruleNames.agentAlarmState,
+      functionNames: { watch: names.functionNames.agentWatch, inventory: names.functionNames.fleetInventory },
+      ruleNames: {
+        watchSchedule: names.ruleNames.agentWatchSchedule,
+        inventorySchedule: names.ruleNames.fleetInventorySchedule,
+        alarmState: names.ruleNames.agentAlarmState,
+      },
+      registryTableName: names.nodeRegistryTable,
       location: this.location,
-      bundleDir: join(props.bundlesDir, 'agent-monitor'),
+      bundlesDir: props.bundlesDir,
       packaging: settings.lambdaPackaging,
       logRetentionDays: settings.logRetentionDays,
       metricNamespace: names.metricNamespace,
@@ -141,6 +145,9 @@ export class SsmAgentOpsStack extends TerraformStack {
         settings.agentMonitor.scope === 'update-targets'
           ? { key: settings.updateTargets.tagKey, values: settings.updateTargets.tagValues }
           : undefined,
+      inventoryMinutes: settings.agentMonitor.inventoryMinutes,
+      sweepMinutes: settings.agentMonitor.sweepMinutes,
+      alarmWritesPerSecond: settings.agentMonitor.alarmWritesPerSecond,
       notifier: this.notifier,
       selfMonitoring: this.selfMonitoring,
     });
@@ -176,7 +183,12 @@ export class SsmAgentOpsStack extends TerraformStack {
       failureRuleNames: [this.failureAlerts.commandRule.name, this.failureAlerts.associationRule.name, this.failureAlerts.associationRunRule.name],
       topicName: this.alertTopic.topic.name,
       deadLetterQueueName: this.notifier.deadLetterQueue.name,
-      functionNames: [this.notifier.function.functionName, this.agentHealthMonitor.function.functionName, this.subscriptionCheck.function.functionName],
+      functionNames: [
+        this.notifier.function.functionName,
+        this.agentHealthMonitor.watch.functionName,
+        this.agentHealthMonitor.inventory.functionName,
+        this.subscriptionCheck.function.functionName,
+      ],
       configuredAddresses: settings.alerts.emails.length,
     });
   }

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { agentMonitorEnvironment, type AgentMonitorEnvironmentSettings } from '../../contract/agent-monitor-environment';
+import { agentWatchEnvironment, type AgentWatchEnvironmentSettings } from '../../contract/agent-watch-environment';
 import { alertDeliveryEnvironment } from '../../contract/alert-delivery-environment';
+import { fleetInventoryEnvironment, type FleetInventoryEnvironmentSettings } from '../../contract/fleet-inventory-environment';
 import { subscriptionCheckEnvironment, type SubscriptionCheckEnvironmentSettings } from '../../contract/subscription-check-environment';
 import { SERVICE_NAME_VARIABLE } from '../../contract/function-environment';
 import { notifierEnvironment, type NotifierEnvironmentSettings } from '../../contract/notifier-environment';
@@ -19,10 +20,17 @@ const notifier: NotifierEnvironmentSettings = {
   environmentName: 'prod',
   runbookBaseUrl: 'https://git.example.com/ops/ssm-agent-ops/blob/main',
 };
-const monitor: AgentMonitorEnvironmentSettings = {
+const watch: AgentWatchEnvironmentSettings = {
   namespace: 'SSMAgentOps/prod',
   alarmNamePrefix: 'ssm-agent-ops-prod-agent-',
+  registryTable: 'ssm-agent-ops-prod-node-registry',
+};
+const inventory: FleetInventoryEnvironmentSettings = {
+  ...watch,
   scopeTag: { key: 'patch group', values: ['web', 'batch'] },
+  inventoryMinutes: 15,
+  sweepMinutes: 120,
+  alarmWritesPerSecond: 2.5,
 };
 
 const subscriptionCheck: SubscriptionCheckEnvironmentSettings = {
@@ -48,9 +56,10 @@ describe('function environments', () => {
     const delivery = { chatTopicArn: 'arn:aws:sns:ap-northeast-1:333333333333:ssm-agent-ops-prod-chat', unsubscribeContact: '運用チーム (内線 1234)' };
     expect(alertDeliveryEnvironment.decode(alertDeliveryEnvironment.encode(delivery))).toEqual(delivery);
     expect(alertDeliveryEnvironment.encode({ chatTopicArn: undefined, unsubscribeContact: undefined })).toEqual({});
-    expect(agentMonitorEnvironment.decode(agentMonitorEnvironment.encode(monitor))).toEqual(monitor);
-    const unscoped = { ...monitor, scopeTag: undefined };
-    expect(agentMonitorEnvironment.decode(agentMonitorEnvironment.encode(unscoped))).toEqual({ namespace: monitor.namespace, alarmNamePrefix: monitor.alarmNamePrefix });
+    expect(agentWatchEnvironment.decode(agentWatchEnvironment.encode(watch))).toEqual(watch);
+    expect(fleetInventoryEnvironment.decode(fleetInventoryEnvironment.encode(inventory))).toEqual(inventory);
+    const unscoped = { ...inventory, scopeTag: undefined };
+    expect(fleetInventoryEnvironment.decode(fleetInventoryEnvironment.encode(unscoped))).toEqual(JSON.parse(JSON.stringify(unscoped)));
   });
 
   it('leave optional settings unset rather than empty', () => {
@@ -68,7 +77,8 @@ describe('function environments', () => {
 
   it('name Powertools the service of every log line after the function', () => {
     expect(notifierEnvironment.encode(notifier)[SERVICE_NAME_VARIABLE]).toBe('notifier');
-    expect(agentMonitorEnvironment.encode(monitor)[SERVICE_NAME_VARIABLE]).toBe('agent-monitor');
+    expect(agentWatchEnvironment.encode(watch)[SERVICE_NAME_VARIABLE]).toBe('agent-watch');
+    expect(fleetInventoryEnvironment.encode(inventory)[SERVICE_NAME_VARIABLE]).toBe('fleet-inventory');
   });
 
   it('fail the cold start naming every missing or bad variable at once', () => {
@@ -88,15 +98,17 @@ describe('function environments', () => {
       `  - ${names.runbookBaseUrl} = "not a url" is not allowed; allowed: a URL`,
     ]);
 
-    const scopeVariable = agentMonitorEnvironment.variables.scopeTag;
     expect(() => subscriptionCheckEnvironment.decode({ ...subscriptionCheckEnvironment.encode(subscriptionCheck), [subscriptionCheckEnvironment.variables.maxPendingHours]: '1.5' })).toThrow(
       `The subscription-check function's environment is invalid:\n  - ${subscriptionCheckEnvironment.variables.maxPendingHours} = "1.5" is not allowed; allowed: a whole number of hours`,
     );
     expect(() => alertDeliveryEnvironment.decode({ [alertDeliveryEnvironment.variables.chatTopicArn]: 'chat' })).toThrow(
       `The alert delivery environment is invalid:\n  - ${alertDeliveryEnvironment.variables.chatTopicArn} = "chat" is not allowed; allowed: an ARN`,
     );
-    expect(() => agentMonitorEnvironment.decode({ ...agentMonitorEnvironment.encode(monitor), [scopeVariable]: '{"key":"","values":[]}' })).toThrow(
-      `The agent-monitor function's environment is invalid:\n  - ${scopeVariable}.key = "" is not allowed; allowed: non-empty text\n  - ${scopeVariable}.values = [] is not allowed; allowed: at least one tag value`,
+    const { scopeTag: scopeVariable, alarmWritesPerSecond: rateVariable } = fleetInventoryEnvironment.variables;
+    expect(() =>
+      fleetInventoryEnvironment.decode({ ...fleetInventoryEnvironment.encode(inventory), [scopeVariable]: '{"key":"","values":[]}', [rateVariable]: '0' }),
+    ).toThrow(
+      `The fleet-inventory function's environment is invalid:\n  - ${scopeVariable}.key = "" is not allowed; allowed: non-empty text\n  - ${scopeVariable}.values = [] is not allowed; allowed: at least one tag value\n  - ${rateVariable} = 0 is not allowed; allowed: a positive number of calls per second`,
     );
   });
 
@@ -109,7 +121,7 @@ describe('function environments', () => {
         .filter((file) => /\.(ts|cjs|js|mjs|json|md)$/.test(file) && statSync(file).isFile());
     });
     const texts = sources.map((file) => ({ file: relative(ROOT, file), text: readFileSync(file, 'utf8') }));
-    const environments = [notifierEnvironment, agentMonitorEnvironment, subscriptionCheckEnvironment, alertDeliveryEnvironment];
+    const environments = [notifierEnvironment, agentWatchEnvironment, fleetInventoryEnvironment, subscriptionCheckEnvironment, alertDeliveryEnvironment];
     for (const name of new Set(environments.flatMap((environment) => environment.variableNames))) {
       const places = texts.flatMap(({ file, text }) => [...text.matchAll(new RegExp(`\\b${name}\\b`, 'g'))].map(() => file));
       expect({ name, places }).toEqual({ name, places: [expect.stringMatching(/^contract\//)] });

@@ -9,7 +9,8 @@ describe('environment names', () => {
       metricNamespace: 'SSMAgentOps/prod',
       functionNames: {
         notifier: 'ssm-agent-ops-prod-notifier',
-        agentMonitor: 'ssm-agent-ops-prod-agent-monitor',
+        agentWatch: 'ssm-agent-ops-prod-agent-watch',
+        fleetInventory: 'ssm-agent-ops-prod-fleet-inventory',
         subscriptionCheck: 'ssm-agent-ops-prod-subscription-check',
       },
       ruleNames: {
@@ -17,10 +18,12 @@ describe('environment names', () => {
         failedAssociations: 'ssm-agent-ops-prod-failed-associations',
         failedAssociationRuns: 'ssm-agent-ops-prod-failed-association-runs',
         agentAlarmState: 'ssm-agent-ops-prod-agent-alarm-state',
-        agentMonitorSchedule: 'ssm-agent-ops-prod-agent-monitor-schedule',
+        agentWatchSchedule: 'ssm-agent-ops-prod-agent-watch-schedule',
+        fleetInventorySchedule: 'ssm-agent-ops-prod-fleet-inventory-schedule',
         subscriptionCheckSchedule: 'ssm-agent-ops-prod-subscription-check-schedule',
       },
       documentNames: { cloudWatchAgentUpdate: 'ssm-agent-ops-prod-cloudwatch-agent-update' },
+      nodeRegistryTable: 'ssm-agent-ops-prod-node-registry',
       subscriptionStateTable: 'ssm-agent-ops-prod-subscription-state',
       chat: { topicName: 'ssm-agent-ops-prod-chat', configurationName: 'ssm-agent-ops-prod-chat', channelRoleName: 'ssm-agent-ops-prod-chat-channel' },
     });
@@ -34,6 +37,7 @@ describe('environment names', () => {
       ...Object.values(names.ruleNames),
       ...Object.values(names.documentNames),
       names.subscriptionStateTable,
+      names.nodeRegistryTable,
       ...Object.values(names.chat),
     ];
     for (const name of all) expect(name.startsWith(`${names.resourcePrefix}-`)).toBe(true);

@@ -59,23 +59,37 @@ describe('log lines', () => {
     }
   });
 
-  it("of the agent monitor carry the service name its environment gives and the invocation's request ID", async () => {
-    const environment = deployedEnvironment('ssm-agent-ops-prod-agent-monitor');
-    const monitor = coldStart(environment, () => {
-      const { createMonitor } = require('../../lambdas/agent-monitor/monitor') as typeof import('../../lambdas/agent-monitor/monitor');
-      const { agentMonitorEnvironment } = require('../../contract/agent-monitor-environment') as typeof import('../../contract/agent-monitor-environment');
+  it.each([
+    ['agent-watch', 'ssm-agent-ops-prod-agent-watch', 'Watch run complete'],
+    ['fleet-inventory', 'ssm-agent-ops-prod-fleet-inventory', 'Inventory run complete'],
+  ])("of the %s carry the service name its environment gives and the invocation's request ID", async (service, functionName, lastMessage) => {
+    const environment = deployedEnvironment(functionName);
+    const run = coldStart(environment, () => {
       const { SimulatedAws } = require('../../fixtures/simulated-aws') as typeof import('../../fixtures/simulated-aws');
       const simulated = new SimulatedAws({ account: '333333333333' });
       simulated.nodes.push({ instanceId: 'i-0123456789abcdef0', pingStatus: 'Mystery' });
-      const settings = agentMonitorEnvironment.decode(process.env);
-      return createMonitor({ ssm: simulated.ssm, cloudwatch: simulated.cloudwatch, settings });
+      const clients = { ssm: simulated.ssm, ec2: simulated.ec2, cloudwatch: simulated.cloudwatch, registry: simulated.dynamodb, lambda: simulated.lambda };
+      if (service === 'agent-watch') {
+        const { createWatch } = require('../../lambdas/agent-watch/watch') as typeof import('../../lambdas/agent-watch/watch');
+        const { agentWatchEnvironment } = require('../../contract/agent-watch-environment') as typeof import('../../contract/agent-watch-environment');
+        return createWatch({ ...clients, settings: agentWatchEnvironment.decode(process.env) });
+      }
+      const { createInventory } = require('../../lambdas/fleet-inventory/inventory') as typeof import('../../lambdas/fleet-inventory/inventory');
+      const { fleetInventoryEnvironment } = require('../../contract/fleet-inventory-environment') as typeof import('../../contract/fleet-inventory-environment');
+      return createInventory({ ...clients, settings: fleetInventoryEnvironment.decode(process.env) });
     });
-    const context = { awsRequestId: 'request-7', functionName: 'ssm-agent-ops-prod-agent-monitor', getRemainingTimeInMillis: () => 55_000 } as Context;
-    const lines = await logLinesOf(() => monitor({}, context));
+    const context = {
+      awsRequestId: 'request-7',
+      functionName,
+      invokedFunctionArn: `arn:aws:lambda:ap-northeast-1:333333333333:function:${functionName}`,
+      getRemainingTimeInMillis: () => 55_000,
+    } as Context;
+    const lines = await logLinesOf(() => run({ source: 'aws.events' }, context));
 
-    expect(lines.map((line) => line.message)).toEqual(['Unknown ping status, treated as not online', 'Monitor run complete']);
+    expect(lines.map((line) => line.message)).toContain(lastMessage);
+    if (service === 'fleet-inventory') expect(lines.map((line) => line.message)).toContain('Unknown ping status, treated as not online');
     for (const line of lines) {
-      expect(line).toEqual(expect.objectContaining({ service: 'agent-monitor', function_request_id: 'request-7', function_name: 'ssm-agent-ops-prod-agent-monitor' }));
+      expect(line).toEqual(expect.objectContaining({ service, function_request_id: 'request-7', function_name: functionName }));
     }
   });
 });

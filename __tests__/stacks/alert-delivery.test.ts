@@ -101,7 +101,8 @@ describe('chat delivery', () => {
         Resource: [mailTopic, chatTopic],
       });
     }
-    for (const fn of resourcesOf(stg, 'aws_lambda_function').filter((candidate) => !candidate.function_name.endsWith('agent-monitor'))) {
+    const publishers = ['-notifier', '-subscription-check'];
+    for (const fn of resourcesOf(stg, 'aws_lambda_function').filter((candidate) => publishers.some((suffix) => candidate.function_name.endsWith(suffix)))) {
       expect(fn.environment.variables[alertDeliveryEnvironment.variables.chatTopicArn]).toBe(chatTopic);
     }
   });

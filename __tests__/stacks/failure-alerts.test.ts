@@ -308,8 +308,12 @@ describe('self-monitoring alarms', () => {
   it('are named so that the topic policy lets them publish', () => {
     for (const alarm of alarms) expect(alarm.alarm_name).toMatch(/^ssm-agent-ops-prod-/);
     expect(alarms.map((alarm) => alarm.alarm_name).sort()).toEqual([
-      'ssm-agent-ops-prod-monitor-errors',
-      'ssm-agent-ops-prod-monitor-heartbeat',
+      'ssm-agent-ops-prod-agent-alarm-creates-refused',
+      'ssm-agent-ops-prod-agent-alarm-deletes-refused',
+      'ssm-agent-ops-prod-agent-watch-errors',
+      'ssm-agent-ops-prod-agent-watch-heartbeat',
+      'ssm-agent-ops-prod-fleet-inventory-errors',
+      'ssm-agent-ops-prod-fleet-inventory-heartbeat',
       'ssm-agent-ops-prod-notifier-errors',
       'ssm-agent-ops-prod-subscription-check-errors',
       'ssm-agent-ops-prod-subscription-check-heartbeat',

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
-import { agentMonitorEnvironment } from '../../contract/agent-monitor-environment';
+import { AGENT_MONITOR_DEFAULTS } from '../../config/schema';
+import { agentWatchEnvironment } from '../../contract/agent-watch-environment';
+import { fleetInventoryEnvironment } from '../../contract/fleet-inventory-environment';
 import { environmentNames } from '../../contract/names';
 import { notifierEnvironment } from '../../contract/notifier-environment';
 import { subscriptionCheckEnvironment } from '../../contract/subscription-check-environment';
@@ -25,7 +27,14 @@ const STAND_IN_ENVIRONMENTS: Record<string, Record<string, string>> = {
     environmentName: 'bench',
     runbookBaseUrl: undefined,
   }),
-  'agent-monitor': agentMonitorEnvironment.encode({ namespace: BENCH.metricNamespace, alarmNamePrefix: BENCH.agentAlarmPrefix, scopeTag: undefined }),
+  'agent-watch': agentWatchEnvironment.encode({ namespace: BENCH.metricNamespace, alarmNamePrefix: BENCH.agentAlarmPrefix, registryTable: BENCH.nodeRegistryTable }),
+  'fleet-inventory': fleetInventoryEnvironment.encode({
+    namespace: BENCH.metricNamespace,
+    alarmNamePrefix: BENCH.agentAlarmPrefix,
+    registryTable: BENCH.nodeRegistryTable,
+    scopeTag: undefined,
+    ...AGENT_MONITOR_DEFAULTS,
+  }),
   'subscription-check': subscriptionCheckEnvironment.encode({
     topicArn: 'arn:aws:sns:ap-northeast-1:123456789012:OPE',
     emails: ['ops@example.com'],

@@ -1,21 +1,54 @@
 /**
- * The agent monitor against the seed design (SPEC section 5) on simulated fleets: API calls per
- * minute, alarm coverage, run time at a fixed per-call latency (on a virtual clock, so a 500-second
- * run costs no real time), and the monthly CloudWatch cost of each at list prices.
+ * The agent health monitor (the watch and the fleet inventory) against the seed design (SPEC section
+ * 5) on simulated fleets, with CloudWatch's quotas enforced and a fixed latency per call, on a
+ * virtual clock (an hour of a 50,000-node fleet costs seconds of real time):
+ * - a steady hour, with dense and with sparse filtered pages: API calls per minute over all scheduled
+ *   functions, and the run time of each function;
+ * - a new fleet from the first inventory run: the time until every node has its alarm, against the
+ *   floor the PutMetricAlarm quota allows;
+ * - the monthly CloudWatch cost of each design, only billed operations charged.
  */
-import FakeTimers from '@sinonjs/fake-timers';
-import type { Context } from 'aws-lambda';
-import { createMonitor } from '../../lambdas/agent-monitor/monitor';
+import { DescribeInstanceInformationCommand } from '@aws-sdk/client-ssm';
+import { AGENT_MONITOR_DEFAULTS } from '../../config/schema';
+import { scheduledEvent } from '../../fixtures/events';
+import { lambdaContext } from '../../fixtures/lambda-context';
+import { CLOUDWATCH_QUOTAS, SimulatedAws, fleetOf } from '../../fixtures/simulated-aws';
+import { VirtualClock } from '../../fixtures/virtual-clock';
+import { createWatch } from '../../lambdas/agent-watch/watch';
+import { createInventory, type InventorySettings } from '../../lambdas/fleet-inventory/inventory';
 import { logger } from '../../lambdas/shared/powertools';
-import { SimulatedAws, fleetOf } from '../../fixtures/simulated-aws';
+import { INVENTORY_TIMEOUT_SECONDS, WATCH_TIMEOUT_SECONDS } from '../../stacks/agent-health-monitor';
 import { seedAlarmsRun, seedMetricsRun } from './seed-design';
 
-/** Time every simulated API call takes. */
-export const LATENCY_MS = 50;
-/** Share of the fleet assumed not online at any moment, for the steady state. */
+/** Time every simulated API call takes (the SPEC's figure for the 50,000-node case). */
+export const LATENCY_MS = 100;
+/** Share of the fleet not online at any moment. */
 export const LOST_SHARE = 0.01;
+/**
+ * Connections lost (and as many regained) per hour, as a share of the fleet: the churn that makes
+ * per-node metrics billed at all (a node's metric is billed for the hours it receives values).
+ */
+export const CHURN_SHARE_PER_HOUR = 0.002;
+/**
+ * Time between a run handing its work on and the new invocation starting (Lambda's asynchronous
+ * queue and a warm start); an assumption, charged to the rollout's coverage time.
+ */
+export const CONTINUATION_START_SECONDS = 1;
 
-/** CloudWatch list prices, us-east-1 (USD): custom metrics by tier, standard alarms, API requests. */
+/** The product as deployed with the default settings. */
+const SETTINGS: InventorySettings = {
+  namespace: 'SSMAgentOps/bench',
+  alarmNamePrefix: 'ssm-agent-ops-bench-agent-',
+  registryTable: 'ssm-agent-ops-bench-node-registry',
+  scopeTag: undefined,
+  ...AGENT_MONITOR_DEFAULTS,
+};
+
+/**
+ * CloudWatch list prices, us-east-1 (USD). Only the free tier and which operations are billed could be
+ * confirmed on https://aws.amazon.com/cloudwatch/pricing/; the amounts are list prices as commonly
+ * quoted (see the README). DescribeAlarms, PutMetricAlarm and DeleteAlarms are not billed.
+ */
 export const PRICES = {
   region: 'us-east-1',
   metricTiers: [
@@ -26,28 +59,51 @@ export const PRICES = {
   ],
   perAlarmMonth: 0.1,
   perThousandRequests: 0.01,
+  perDashboardMonth: 3,
 } as const;
-const MINUTES_PER_MONTH = 730 * 60;
-const CLOUDWATCH_OPERATIONS = ['PutMetricData', 'DescribeAlarms', 'PutMetricAlarm', 'DeleteAlarms', 'ListMetrics'];
+const BILLED_REQUESTS = ['PutMetricData', 'GetMetricData', 'ListMetrics'];
+const HOURS_PER_MONTH = 730;
 
-export interface DesignFigures {
-  callsPerMinute: number;
-  cloudWatchCallsPerMinute: number;
-  coverage: number;
-  runSeconds: number;
-  /** Custom metrics published every hour in the steady state (what CloudWatch bills). */
+export interface DesignCost {
+  /** Custom metrics receiving values in an hour (each billed for that hour). */
   metrics: number;
   alarms: number;
-  monthlyCost: number;
+  billedRequestsPerHour: number;
+  dashboards: number;
+  monthly: number;
+}
+
+export interface ProductFigures {
+  dense: SteadyHour;
+  sparse: SteadyHour;
+  rollout: { seconds: number; floorSeconds: number; runs: number; longestRunSeconds: number };
+  cost: DesignCost;
+}
+
+export interface SteadyHour {
+  callsPerMinute: number;
+  /** Calls in the hour by function. */
+  calls: { watch: number; inventory: number };
+  /** The longest run of each function in the hour. */
+  runSeconds: { watch: number; inventory: number };
+  /** Whether every node not online got its breaching value (and every recovered one its 0) in time. */
+  missed: number;
+}
+
+export interface SeedFigures {
+  callsPerMinute: number;
+  runSeconds: { metrics: number; alarms: number };
+  alarms: number;
+  cost: DesignCost;
 }
 
 export interface FleetFigures {
   nodes: number;
-  product: DesignFigures & { runsToFullCoverage: number };
-  seed: DesignFigures & { metricsRunSeconds: number; alarmsRunSeconds: number };
+  product: ProductFigures;
+  seed: SeedFigures;
 }
 
-export function monthlyCost(metrics: number, alarms: number, cloudWatchCallsPerMinute: number): number {
+export function monthlyCost(metrics: number, alarms: number, billedRequestsPerHour: number, dashboards: number): number {
   let remaining = metrics;
   let floor = 0;
   let metricCost = 0;
@@ -57,95 +113,156 @@ export function monthlyCost(metrics: number, alarms: number, cloudWatchCallsPerM
     remaining -= inTier;
     floor = tier.upTo;
   }
-  const requests = cloudWatchCallsPerMinute * MINUTES_PER_MONTH;
-  return metricCost + alarms * PRICES.perAlarmMonth + (requests / 1000) * PRICES.perThousandRequests;
+  const requests = billedRequestsPerHour * HOURS_PER_MONTH;
+  return metricCost + alarms * PRICES.perAlarmMonth + (requests / 1000) * PRICES.perThousandRequests + dashboards * PRICES.perDashboardMonth;
 }
 
-function simulatedFleet(nodes: number): SimulatedAws {
+function billedRequests(aws: SimulatedAws): number {
+  return BILLED_REQUESTS.reduce((sum, operation) => sum + aws.statsOf(operation).calls, 0);
+}
+
+function distinctMetrics(aws: SimulatedAws, since: number): number {
+  return new Set(aws.published.filter((datum) => datum.receivedAt >= since).map((datum) => JSON.stringify([datum.Namespace, datum.MetricName, datum.Dimensions]))).size;
+}
+
+/** The watch and the inventory of one simulated account, run as their schedules run them. */
+function productOn(aws: SimulatedAws, clock: VirtualClock) {
+  const clients = { ssm: aws.ssm, ec2: aws.ec2, cloudwatch: aws.cloudwatch, registry: aws.dynamodb, lambda: aws.lambda };
+  const inventory = createInventory({ ...clients, settings: SETTINGS });
+  const watch = createWatch({ ...clients, settings: { namespace: SETTINGS.namespace, alarmNamePrefix: SETTINGS.alarmNamePrefix, registryTable: SETTINGS.registryTable } });
+  let request = 0;
+  let handedOn = 0;
+  const invokeInventory = (event: unknown) =>
+    clock.run(() => inventory(event, lambdaContext('ssm-agent-ops-bench-fleet-inventory', INVENTORY_TIMEOUT_SECONDS, `inventory-${++request}`)));
+  return {
+    watch: () => clock.run(() => watch(scheduledEvent(), lambdaContext('ssm-agent-ops-bench-agent-watch', WATCH_TIMEOUT_SECONDS, `watch-${++request}`))),
+    /** A scheduled inventory run and every run it hands on; the longest single run. */
+    async inventory(): Promise<{ runs: number; longestRunSeconds: number }> {
+      let longest = (await invokeInventory(scheduledEvent())).seconds;
+      let runs = 1;
+      while (handedOn < aws.invocations.length) {
+        const next = aws.invocations[handedOn++]!;
+        await clock.advance(CONTINUATION_START_SECONDS * 1000);
+        longest = Math.max(longest, (await invokeInventory(next.payload)).seconds);
+        runs += 1;
+      }
+      return { runs, longestRunSeconds: longest };
+    },
+  };
+}
+
+/** Moves the clock to the start of the next minute. */
+async function nextMinute(clock: VirtualClock) {
+  await clock.advance(60_000 - (clock.now % 60_000));
+}
+
+async function steadyHour(aws: SimulatedAws, clock: VirtualClock, product: ReturnType<typeof productOn>, nodes: number): Promise<SteadyHour> {
+  const calls = { watch: 0, inventory: 0 };
+  const runSeconds = { watch: 0, inventory: 0 };
+  const churn = Math.max(1, Math.round((nodes * CHURN_SHARE_PER_HOUR) / 2));
+  let missed = 0;
+  let online = 0;
+  for (let minute = 0; minute < 60; minute++) {
+    // Churn: a few nodes lose their connection at :10 and :40, and as many come back at :25 and :55.
+    const changed: { id: string; lost: boolean }[] = [];
+    if (minute % 30 === 10 || minute % 30 === 25) {
+      const lose = minute % 30 === 10;
+      for (let index = 0; index < churn; index++) {
+        const node = aws.nodes[(online++ * 97 + 13) % aws.nodes.length]!;
+        if (lose && node.pingStatus === 'Online') {
+          node.pingStatus = 'ConnectionLost';
+          changed.push({ id: node.instanceId, lost: true });
+        }
+      }
+      if (!lose) {
+        for (const node of aws.nodes.filter((candidate) => candidate.pingStatus === 'ConnectionLost').slice(0, churn)) {
+          node.pingStatus = 'Online';
+          changed.push({ id: node.instanceId, lost: false });
+        }
+      }
+    }
+    if (minute % SETTINGS.inventoryMinutes === 0) {
+      const before = aws.totalCalls();
+      const { longestRunSeconds } = await product.inventory();
+      calls.inventory += aws.totalCalls() - before;
+      runSeconds.inventory = Math.max(runSeconds.inventory, longestRunSeconds);
+    }
+    const before = aws.totalCalls();
+    const { seconds } = await product.watch();
+    calls.watch += aws.totalCalls() - before;
+    runSeconds.watch = Math.max(runSeconds.watch, seconds);
+    for (const { id, lost } of changed) {
+      const state = aws.alarms.get(`${SETTINGS.alarmNamePrefix}${id}`)?.StateValue;
+      if (state !== (lost ? 'ALARM' : 'OK')) missed += 1;
+    }
+    await nextMinute(clock);
+  }
+  return { callsPerMinute: (calls.watch + calls.inventory) / 60, calls, runSeconds, missed };
+}
+
+async function benchProduct(nodes: number, clock: VirtualClock): Promise<ProductFigures> {
   const aws = new SimulatedAws({ latencyMs: LATENCY_MS });
   aws.nodes.push(...fleetOf(nodes));
-  for (let index = 0; index < Math.ceil(nodes * LOST_SHARE); index++) aws.nodes[index * Math.floor(1 / LOST_SHARE)]!.pingStatus = 'ConnectionLost';
-  return aws;
+  const product = productOn(aws, clock);
+
+  // A new fleet: from the first inventory run to the last alarm written.
+  const start = clock.now;
+  const rollout = await product.inventory();
+  const rolloutSeconds = (clock.now - start) / 1000;
+  if (aws.alarms.size !== nodes) throw new Error(`the rollout left ${nodes - aws.alarms.size} nodes without an alarm`);
+
+  // Steady state: 1% of the nodes not online, their alarms in ALARM; then an hour, dense, then sparse.
+  for (let index = 0; index < Math.round(nodes * LOST_SHARE); index++) aws.nodes[Math.floor(index / LOST_SHARE)]!.pingStatus = 'ConnectionLost';
+  await nextMinute(clock);
+  await product.watch();
+  await nextMinute(clock);
+  aws.resetCounts();
+  const hourStart = clock.now;
+  const dense = await steadyHour(aws, clock, product, nodes);
+  const cost = { metrics: distinctMetrics(aws, hourStart), alarms: aws.alarms.size, billedRequestsPerHour: billedRequests(aws), dashboards: 1, monthly: 0 };
+  cost.monthly = monthlyCost(cost.metrics, cost.alarms, cost.billedRequestsPerHour, cost.dashboards);
+  aws.filteredPages = 'sparse';
+  aws.resetCounts();
+  const sparse = await steadyHour(aws, clock, product, nodes);
+  return { dense, sparse, rollout: { seconds: rolloutSeconds, floorSeconds: nodes / CLOUDWATCH_QUOTAS.PutMetricAlarm!, runs: rollout.runs, longestRunSeconds: rollout.longestRunSeconds }, cost };
 }
 
-function cloudWatchCalls(aws: SimulatedAws): number {
-  return CLOUDWATCH_OPERATIONS.reduce((sum, operation) => sum + (aws.calls.get(operation) ?? 0), 0);
+async function benchSeed(nodes: number, clock: VirtualClock): Promise<SeedFigures> {
+  const aws = new SimulatedAws({ latencyMs: LATENCY_MS });
+  aws.nodes.push(...fleetOf(nodes));
+  for (let index = 0; index < Math.round(nodes * LOST_SHARE); index++) aws.nodes[Math.floor(index / LOST_SHARE)]!.pingStatus = 'ConnectionLost';
+  // The first minute creates the metrics and alarms; the second is the steady one measured.
+  await clock.run(() => Promise.all([seedMetricsRun(aws.ssm, aws.cloudwatch), seedAlarmsRun(aws.ssm, aws.cloudwatch)]));
+  aws.resetCounts();
+  const since = clock.now;
+  const ends = { metrics: since, alarms: since };
+  await clock.run(() =>
+    Promise.all([
+      seedMetricsRun(aws.ssm, aws.cloudwatch).then(() => (ends.metrics = clock.now)),
+      seedAlarmsRun(aws.ssm, aws.cloudwatch).then(() => (ends.alarms = clock.now)),
+    ]),
+  );
+  const callsPerMinute = aws.totalCalls();
+  // The seed publishes every node's metric every minute: all of them are billed every hour.
+  const cost = { metrics: distinctMetrics(aws, since), alarms: aws.alarms.size, billedRequestsPerHour: billedRequests(aws) * 60, dashboards: 0, monthly: 0 };
+  cost.monthly = monthlyCost(cost.metrics, cost.alarms, cost.billedRequestsPerHour, cost.dashboards);
+  return { callsPerMinute, runSeconds: { metrics: (ends.metrics - since) / 1000, alarms: (ends.alarms - since) / 1000 }, alarms: aws.alarms.size, cost };
 }
 
-function distinctMetrics(aws: SimulatedAws): number {
-  return new Set(aws.published.map((datum) => JSON.stringify([datum.MetricName, datum.Dimensions]))).size;
+/** The seed design's first page without MaxResults: how many nodes it ever gives an alarm. */
+export async function seedFirstPageSize(): Promise<number> {
+  const aws = new SimulatedAws();
+  aws.nodes.push(...fleetOf(100));
+  return (await aws.ssm.send(new DescribeInstanceInformationCommand({}))).InstanceInformationList!.length;
 }
 
 export async function benchFleet(nodes: number): Promise<FleetFigures> {
   logger.setLogLevel('SILENT');
-  const clock = FakeTimers.install({ toFake: ['setTimeout', 'clearTimeout', 'Date'], loopLimit: 10_000_000 });
+  const clock = new VirtualClock();
   try {
-    /** Runs `work` to completion on the virtual clock and returns how long it took there. */
-    const virtualSeconds = async (work: () => Promise<unknown>) => {
-      const start = clock.now;
-      const done = work();
-      await clock.runAllAsync();
-      await done;
-      return (clock.now - start) / 1000;
-    };
-
-    const product = simulatedFleet(nodes);
-    const monitor = createMonitor({
-      ssm: product.ssm,
-      cloudwatch: product.cloudwatch,
-      settings: { namespace: 'SSMAgentOps/bench', alarmNamePrefix: 'ssm-agent-ops-bench-agent-' },
-    });
-    const runMonitor = async () => {
-      const start = clock.now;
-      return monitor({}, { getRemainingTimeInMillis: () => 55_000 - (clock.now - start) } as Context);
-    };
-    let runsToFullCoverage = 0;
-    for (let deferred = Infinity; deferred > 0; runsToFullCoverage++) {
-      let summary!: Awaited<ReturnType<typeof runMonitor>>;
-      await virtualSeconds(async () => (summary = await runMonitor()));
-      deferred = summary.alarmsDeferred;
-    }
-    product.resetCounts();
-    const productSeconds = await virtualSeconds(runMonitor);
-
-    const seed = simulatedFleet(nodes);
-    await virtualSeconds(() => Promise.all([seedMetricsRun(seed.ssm, seed.cloudwatch), seedAlarmsRun(seed.ssm, seed.cloudwatch)]));
-    seed.resetCounts();
-    const ends = { metrics: 0, alarms: 0 };
-    const seedStart = clock.now;
-    const seedSeconds = await virtualSeconds(() =>
-      Promise.all([
-        seedMetricsRun(seed.ssm, seed.cloudwatch).then(() => (ends.metrics = clock.now)),
-        seedAlarmsRun(seed.ssm, seed.cloudwatch).then(() => (ends.alarms = clock.now)),
-      ]),
-    );
-
-    const productAlarms = product.alarms.size;
-    const seedAlarms = seed.alarms.size;
-    return {
-      nodes,
-      product: {
-        callsPerMinute: product.totalCalls(),
-        cloudWatchCallsPerMinute: cloudWatchCalls(product),
-        coverage: productAlarms / nodes,
-        runSeconds: productSeconds,
-        metrics: distinctMetrics(product),
-        alarms: productAlarms,
-        monthlyCost: monthlyCost(distinctMetrics(product), productAlarms, cloudWatchCalls(product)),
-        runsToFullCoverage,
-      },
-      seed: {
-        callsPerMinute: seed.totalCalls(),
-        cloudWatchCallsPerMinute: cloudWatchCalls(seed),
-        coverage: seedAlarms / nodes,
-        runSeconds: seedSeconds,
-        metricsRunSeconds: (ends.metrics - seedStart) / 1000,
-        alarmsRunSeconds: (ends.alarms - seedStart) / 1000,
-        metrics: distinctMetrics(seed),
-        alarms: seedAlarms,
-        monthlyCost: monthlyCost(distinctMetrics(seed), seedAlarms, cloudWatchCalls(seed)),
-      },
-    };
+    const product = await benchProduct(nodes, clock);
+    const seed = await benchSeed(nodes, clock);
+    return { nodes, product, seed };
   } finally {
     clock.uninstall();
   }

@@ -1,0 +1,15 @@
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { agentWatchEnvironment } from '../../contract/agent-watch-environment';
+import { sdkClientConfig } from '../shared/sdk';
+import { createWatch } from './watch';
+
+/** Runs every minute: gives each node whose agent connection changed the value its alarm needs. */
+export const handler = createWatch({
+  ssm: new SSMClient(sdkClientConfig),
+  cloudwatch: new CloudWatchClient(sdkClientConfig),
+  registry: DynamoDBDocumentClient.from(new DynamoDBClient(sdkClientConfig)),
+  settings: agentWatchEnvironment.decode(process.env),
+});
