@@ -18,7 +18,7 @@ import {
 import type { FleetInventoryEnvironmentSettings } from '../../contract/fleet-inventory-environment';
 import { agentAlarm, agentAlarmVersion, hasDefinition } from '../shared/agent-alarm';
 import { classifyFailure, describeFailure } from '../shared/aws-errors';
-import { readByIds, type IdRead } from '../shared/managed-nodes';
+import { IDS_PER_QUERY, readByIds, type IdRead } from '../shared/managed-nodes';
 import { publishMetrics } from '../shared/metrics';
 import { NodeRegistry, type InventoryState } from '../shared/node-registry';
 import { logger } from '../shared/powertools';
@@ -314,9 +314,14 @@ export function createInventory(dependencies: InventoryDependencies) {
     return cutShort(deadline, () => readByIds(ssm, ids, { concurrency: READ_CONCURRENCY, signal: deadline.signal }));
   }
 
-  /** The nodes one run sweeps so that `count` nodes are all read once per sweep period. */
+  /**
+   * The nodes one run sweeps so that `count` nodes are all read once per sweep period, in whole queries:
+   * a query costs one call whether it names one node or 50, so a fleet of up to 50 nodes is swept in
+   * every run, and a larger one in fewer runs than the period strictly needs, at no extra call.
+   */
   function sweepShare(count: number): number {
-    return Math.ceil((count * settings.inventoryMinutes) / settings.sweepMinutes);
+    const share = Math.ceil((count * settings.inventoryMinutes) / settings.sweepMinutes);
+    return Math.min(count, Math.ceil(share / IDS_PER_QUERY) * IDS_PER_QUERY);
   }
 
   /** `hasDefinition` decides: an alarm that is not the product's is written again. */

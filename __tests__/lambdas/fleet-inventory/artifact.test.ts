@@ -39,7 +39,11 @@ describe('the packaged fleet inventory', () => {
     try {
       const [first] = await invokePackaged(inventory, endpoint, [scheduledEvent()]);
       expect(first).toMatchObject({ ok: true, result: { outcome: 'done', writes: { PutMetricAlarm: { done: 6, deferred: 0, refused: 0, pending: 0 } } } });
-      expect(aws.statsOf('PutMetricAlarm')).toMatchObject({ calls: 8, throttled: 2 });
+      // The two injected throttles always happen; CloudWatch's real quota may throttle a retry
+      // too when the processes run slowly, and each throttled call is then retried again.
+      const writes = aws.statsOf('PutMetricAlarm');
+      expect(writes.throttled).toBeGreaterThanOrEqual(2);
+      expect(writes.calls).toBe(6 + writes.throttled);
       expect(aws.alarms.size).toBe(6);
       expect(aws.table(REGISTRY).get('i-00000000000000006')).toMatchObject({ registered: true, alarm: expect.any(String) });
 

@@ -309,6 +309,15 @@ describe('fleet inventory', () => {
       expect(aws.alarms.get(alarmName('i-00000000000000003'))!.StateValue).toBe('ALARM');
     });
 
+    it('sweeps a fleet that fits one query in every run, so an unknown status is caught at the next run', async () => {
+      const aws = fleet(40);
+      const { inventory } = agentHealth(aws, clock);
+      await inventory();
+      aws.nodes[31]!.pingStatus = 'Hibernating';
+      await inventory();
+      expect(aws.alarms.get(alarmName('i-00000000000000032'))!.StateValue).toBe('ALARM');
+    });
+
     it('reads nodes by ID whether or not AWS refuses IDs that are not managed nodes (InvalidInstanceId)', async () => {
       const aws = fleet(60, 0, { unknownInstanceIds: 'reject' });
       aws.nodes[7]!.registered = false;
