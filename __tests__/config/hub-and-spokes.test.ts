@@ -6,10 +6,14 @@ import { regionCode } from '../../contract/names';
 import { minimalEnvironment } from '../helpers/minimal-environment';
 
 const hub: EnvironmentInput = { ...minimalEnvironment, name: 'central', accountId: '444444444444', hub: true };
-const spoke = (change: Partial<EnvironmentInput> = {}): EnvironmentInput => {
-  const { alerts: _alerts, ...withoutAlerts } = minimalEnvironment;
-  return { ...withoutAlerts, name: 'web', accountId: '555555555555', notifyThrough: 'central', ...change } as EnvironmentInput;
-};
+const spoke = (change: Partial<EnvironmentInput> = {}): EnvironmentInput => ({
+  ...minimalEnvironment,
+  alerts: undefined,
+  name: 'web',
+  accountId: '555555555555',
+  notifyThrough: 'central',
+  ...change,
+});
 
 function problemsOf(inputs: readonly unknown[]): readonly string[] {
   try {
