@@ -8,8 +8,11 @@ import { policyDocument, type PolicyHolder, type PolicyStatement } from './iam-p
 export interface SpokeReadRoleProps {
   readonly roleName: string;
   readonly location: AwsLocation;
-  /** The hub notifier's role, the only principal that may assume this one. */
-  readonly hubNotifierRoleArn: string;
+  /**
+   * The hub functions' roles that may assume this one, and no other principal: the notifier's; a hub
+   * function that reads every spoke (a weekly report) adds its own.
+   */
+  readonly hubReaderRoleArns: readonly string[];
   /** The hub's account, whose root the trust policy names (narrowed to the notifier's role by condition). */
   readonly hubAccountRoot: string;
 }
@@ -40,7 +43,7 @@ export class SpokeReadRole extends Construct implements PolicyHolder {
           Effect: 'Allow',
           Principal: { AWS: props.hubAccountRoot },
           Action: 'sts:AssumeRole',
-          Condition: { ArnEquals: { 'aws:PrincipalArn': props.hubNotifierRoleArn } },
+          Condition: { ArnEquals: { 'aws:PrincipalArn': props.hubReaderRoleArns.length === 1 ? props.hubReaderRoleArns[0]! : [...props.hubReaderRoleArns] } },
         },
       ]),
     });

@@ -112,7 +112,7 @@ export class SsmAgentOpsStack extends TerraformStack {
       this.spokeReadRole = new SpokeReadRole(this, 'spoke-read-role', {
         roleName: names.hub.readRoleName,
         location: this.location,
-        hubNotifierRoleArn: roleArn(hub, `${hub.names.functionNames.notifier}-role`),
+        hubReaderRoleArns: [roleArn(hub, `${hub.names.functionNames.notifier}-role`)],
         hubAccountRoot: `arn:${hub.partition}:iam::${hub.accountId}:root`,
       });
       this.accountDisplayName.grantRead(this.spokeReadRole);
