@@ -44,7 +44,7 @@ export function roleArn(place: { partition: string; accountId: string }, roleNam
  * The hub's own event bus, where spokes forward their alerts. A bus of its own rather than the
  * account's default bus: an event bus has one resource policy, which Terraform owns whole, and the
  * default bus's policy is shared with whatever else the account runs. The policy admits the spokes'
- * forwarding roles from the spokes' accounts (or any account of the organisation when configured);
+ * accounts (or any account of the organisation when configured);
  * spokes in the hub's own account need no policy, their role's IAM policy suffices.
  *
  * Rules on the bus: forwarded failures and agent alarms go to the notifier, which mails them like its
@@ -127,7 +127,10 @@ export class HubBus extends Construct {
   }
 }
 
-/** The statements admitting the spokes: by account (narrowed to their forwarding roles), or by organisation. */
+/**
+ * The statements admitting the spokes: their accounts, or the organisation. Within a spoke account,
+ * only principals its own IAM allows `events:PutEvents` on this bus can send: the forwarding role.
+ */
 export function busPolicyStatements(
   busArn: string,
   hub: AwsLocation,
@@ -149,15 +152,13 @@ export function busPolicyStatements(
   const remote = spokes.filter((spoke) => spoke.accountId !== hub.accountId);
   if (remote.length === 0) return [];
   const accounts = [...new Set(remote.map((spoke) => spoke.accountId))].sort();
-  const roles = [...new Set(remote.map((spoke) => roleArn(spoke, spoke.names.hub.forwardRoleName)))].sort();
   return [
     {
-      Sid: 'SpokesForward',
+      Sid: 'SpokeAccountsForward',
       Effect: 'Allow',
       Principal: { AWS: accounts.map((account) => `arn:${hub.partition}:iam::${account}:root`) },
       Action: 'events:PutEvents',
       Resource: busArn,
-      Condition: { ArnEquals: { 'aws:PrincipalArn': roles } },
     },
   ];
 }

@@ -67,27 +67,25 @@ describe('deploy roles', () => {
 });
 
 describe('the hub', () => {
-  it('owns the bus, whose policy admits only the spokes’ accounts, and only their forwarding roles', () => {
+  it('owns the bus, whose policy admits only the spokes’ accounts', () => {
     const bus = onlyResource(hub, 'aws_cloudwatch_event_bus');
     expect(bus.name).toBe('ssm-agent-ops-ops-hub-hub');
     expect(statementsOf(onlyResource(hub, 'aws_cloudwatch_event_bus_policy').policy)).toEqual([
       {
-        Sid: 'SpokesForward',
+        Sid: 'SpokeAccountsForward',
         Effect: 'Allow',
         Principal: { AWS: ['arn:aws:iam::555555555555:root', 'arn:aws:iam::666666666666:root'] },
         Action: 'events:PutEvents',
         Resource: HUB_BUS,
-        Condition: {
-          ArnEquals: {
-            'aws:PrincipalArn': [
-              'arn:aws:iam::555555555555:role/ssm-agent-ops-web-forward-to-hub',
-              'arn:aws:iam::555555555555:role/ssm-agent-ops-web-use1-forward-to-hub',
-              'arn:aws:iam::666666666666:role/ssm-agent-ops-batch-forward-to-hub',
-            ],
-          },
-        },
       },
     ]);
+  });
+
+  it('needs no bus policy for spokes in its own account only', () => {
+    const stacks = synthAll([{ ...minimalEnvironment, regions: ['ap-northeast-1', 'us-east-1'] }]);
+    expect(resourcesOf(stacks['ssm-agent-ops-dev']!, 'aws_cloudwatch_event_bus')).toHaveLength(1);
+    expect(resourcesOf(stacks['ssm-agent-ops-dev']!, 'aws_cloudwatch_event_bus_policy')).toEqual([]);
+    expect(resourcesOf(stacks['ssm-agent-ops-dev-use1']!, 'aws_cloudwatch_event_target').filter((target) => target.arn === 'arn:aws:events:ap-northeast-1:111111111111:event-bus/ssm-agent-ops-dev-hub')).toHaveLength(5);
   });
 
   it('admits the whole organisation instead when one is configured', () => {
