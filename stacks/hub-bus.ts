@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Construct } from 'constructs';
 import { CloudwatchEventBus } from '@cdktf/provider-aws/lib/cloudwatch-event-bus';
 import { CloudwatchEventBusPolicy } from '@cdktf/provider-aws/lib/cloudwatch-event-bus-policy';
@@ -94,7 +95,7 @@ export class HubBus extends Construct {
 
     for (const spoke of spokes) {
       const rule = new CloudwatchEventRule(this, `relay-${spoke.names.stackName}`, {
-        name: `${names.selfMonitoringRelayRulePrefix}${spoke.names.stackName}`.slice(0, 64),
+        name: relayRuleName(names.selfMonitoringRelayRulePrefix, spoke.names.stackName),
         eventBusName: this.bus.name,
         description: `Self-monitoring alarms of the spoke ${spoke.names.stackName}, straight to the alert topic`,
         eventPattern: JSON.stringify({
@@ -161,6 +162,17 @@ export function busPolicyStatements(
       Resource: busArn,
     },
   ];
+}
+
+/** EventBridge rule names have at most 64 characters. */
+const MAX_RULE_NAME_LENGTH = 64;
+
+/** The relay rule of one spoke; a name too long keeps its start and ends with a digest of the whole, so that it stays unique. */
+export function relayRuleName(prefix: string, spokeStackName: string): string {
+  const full = `${prefix}${spokeStackName}`;
+  if (full.length <= MAX_RULE_NAME_LENGTH) return full;
+  const digest = createHash('sha256').update(full).digest('hex').slice(0, 8);
+  return `${full.slice(0, MAX_RULE_NAME_LENGTH - digest.length - 1)}-${digest}`;
 }
 
 /** The mail of a spoke's self-monitoring alarm, as EventBridge's input template (`<name>` is filled in). */

@@ -2,6 +2,7 @@ import { Testing } from 'cdktf';
 import { loadDeployments } from '../../config/load';
 import { environments } from '../../config/environments';
 import type { EnvironmentInput } from '../../config/schema';
+import { relayRuleName } from '../../stacks/hub-bus';
 import { SsmAgentOpsStack } from '../../stacks/ssm-agent-ops-stack';
 import { minimalEnvironment } from '../helpers/minimal-environment';
 import { BUNDLES_DIR, onlyResource, resourcesOf, statementsOf, type Synthesized } from '../helpers/synth';
@@ -195,5 +196,17 @@ describe('a spoke', () => {
   it('names its IAM roles uniquely across the Regions of one account', () => {
     const web = ['ssm-agent-ops-web', 'ssm-agent-ops-web-use1'].flatMap((name) => resourcesOf(example[name]!, 'aws_iam_role').map((role) => role.name));
     expect(new Set(web).size).toBe(web.length);
+  });
+});
+
+describe('relay rule names', () => {
+  it('stay within 64 characters and apart when long environment names would cut them to one', () => {
+    const prefix = 'ssm-agent-ops-central-operations-hub-hub-relay-';
+    const one = relayRuleName(prefix, 'ssm-agent-ops-web-frontend-prod-use1');
+    const other = relayRuleName(prefix, 'ssm-agent-ops-web-frontend-prod-apne1');
+    expect(one.length).toBeLessThanOrEqual(64);
+    expect(other.length).toBeLessThanOrEqual(64);
+    expect(one).not.toBe(other);
+    expect(relayRuleName('ssm-agent-ops-hub-hub-relay-', 'ssm-agent-ops-web')).toBe('ssm-agent-ops-hub-hub-relay-ssm-agent-ops-web');
   });
 });
