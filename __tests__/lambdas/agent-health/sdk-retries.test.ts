@@ -43,7 +43,11 @@ describe('the SDK retries, as deployed', () => {
       return attempts.get(name)! <= 2 ? 'throttle' : undefined;
     };
     const { result } = await deployed(aws).inventory();
-    expect(aws.statsOf('PutMetricAlarm')).toEqual({ calls: 120, throttled: 80, failed: 80 });
+    // 80 injected throttles always; CloudWatch's quota may throttle a retry besides (it is then
+    // retried again), so every call beyond the 40 that wrote an alarm was a throttled one.
+    const writes = aws.statsOf('PutMetricAlarm');
+    expect(writes.failed).toBe(80);
+    expect(writes.calls - writes.throttled).toBe(40);
     expect(result.writes.PutMetricAlarm).toMatchObject({ done: 40, deferred: 0, refused: 0, pending: 0 });
     expect(aws.alarms.size).toBe(40);
   });
