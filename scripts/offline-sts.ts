@@ -19,6 +19,8 @@ export interface AssumeRoleCall {
 export interface OfflineSts {
   url: string;
   calls: AssumeRoleCall[];
+  /** The accounts GetCallerIdentity named, one per call: what the provider compared with `allowed_account_ids`. */
+  identities: string[];
   close(): Promise<void>;
 }
 
@@ -31,6 +33,7 @@ function escapeXml(text: string): string {
 /** Starts the endpoint on a free local port. */
 export async function startOfflineSts(): Promise<OfflineSts> {
   const calls: AssumeRoleCall[] = [];
+  const identities: string[] = [];
   /** The role each handed-out access key stands for, so that GetCallerIdentity names the role's account. */
   const roleByAccessKey = new Map<string, string>();
   let issued = 0;
@@ -78,6 +81,7 @@ export async function startOfflineSts(): Promise<OfflineSts> {
           return;
         }
         const [, partition, account, roleName] = /^arn:([\w-]+):iam::(\d{12}):role\/(?:.*\/)?(.+)$/.exec(roleArn)!;
+        identities.push(account!);
         reply(
           200,
           `<GetCallerIdentityResponse xmlns="${NAMESPACE}"><GetCallerIdentityResult><Arn>arn:${partition}:sts::${account}:assumed-role/${escapeXml(roleName!)}/offline</Arn>` +
@@ -93,6 +97,7 @@ export async function startOfflineSts(): Promise<OfflineSts> {
   return {
     url: `http://127.0.0.1:${port}`,
     calls,
+    identities,
     close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };
 }

@@ -202,8 +202,25 @@ async function checkStack(
   workDir: string,
   mirror: string,
   expectedTypes: readonly string[],
-  sts: OfflineSts,
   forbiddenTypes: readonly string[] = [],
+): Promise<string> {
+  // One endpoint per stack, so that what it was asked can be told apart.
+  const sts = await startOfflineSts();
+  try {
+    return await planStack(stack, sourceDir, workDir, mirror, expectedTypes, forbiddenTypes, sts);
+  } finally {
+    await sts.close();
+  }
+}
+
+async function planStack(
+  stack: string,
+  sourceDir: string,
+  workDir: string,
+  mirror: string,
+  expectedTypes: readonly string[],
+  forbiddenTypes: readonly string[],
+  sts: OfflineSts,
 ): Promise<string> {
   const dir = join(workDir, stack);
   cpSync(sourceDir, dir, { recursive: true });
@@ -241,6 +258,10 @@ async function checkStack(
     );
     if (!assumed) throw new Error(`${stack}: the plan never assumed ${role.role_arn} as configured`);
   }
+  const account = roles[0]?.role_arn.split(':')[4];
+  if (account && (sts.identities.length === 0 || sts.identities.some((identity) => identity !== account))) {
+    throw new Error(`${stack}: the provider did not check its assumed identity's account against allowed_account_ids (asked for: ${sts.identities.join(', ') || 'nothing'})`);
+  }
 
   const synthesized = JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8')) as { resource?: Record<string, object> };
   const declared = Object.entries(synthesized.resource ?? {}).flatMap(([type, byName]) =>
@@ -264,7 +285,6 @@ async function main() {
   console.log(`Using ${terraform.stdout.split('\n')[0]} with providers from ${mirror}`);
 
   const workDir = mkdtempSync(join(tmpdir(), 'ssm-agent-ops-tf-'));
-  const sts = await startOfflineSts();
   try {
     const [first, second, bootstrap] = [join(workDir, 'synth-a'), join(workDir, 'synth-b'), join(workDir, 'bootstrap')];
     await Promise.all([synth('main.ts', first), synth('main.ts', second), synth('bootstrap.ts', bootstrap)]);
@@ -276,15 +296,14 @@ async function main() {
     const results = await Promise.all([
       ...stacksOf(first).map(([stack, dir]) =>
         (SPOKE_STACKS as readonly string[]).includes(stack)
-          ? checkStack(stack, dir, relocated, mirror, EXPECTED_SPOKE_RESOURCE_TYPES, sts, HUB_ONLY_RESOURCE_TYPES)
-          : checkStack(stack, dir, relocated, mirror, [...EXPECTED_RESOURCE_TYPES, ...(EXPECTED_RESOURCE_TYPES_BY_STACK[stack] ?? [])], sts),
+          ? checkStack(stack, dir, relocated, mirror, EXPECTED_SPOKE_RESOURCE_TYPES, HUB_ONLY_RESOURCE_TYPES)
+          : checkStack(stack, dir, relocated, mirror, [...EXPECTED_RESOURCE_TYPES, ...(EXPECTED_RESOURCE_TYPES_BY_STACK[stack] ?? [])]),
       ),
-      ...stacksOf(bootstrap).map(([stack, dir]) => checkStack(stack, dir, relocated, mirror, EXPECTED_BOOTSTRAP_RESOURCE_TYPES, sts)),
+      ...stacksOf(bootstrap).map(([stack, dir]) => checkStack(stack, dir, relocated, mirror, EXPECTED_BOOTSTRAP_RESOURCE_TYPES)),
     ]);
     for (const line of results) console.log(line);
     console.log(`Real-Terraform checks passed for ${results.length} stacks.`);
   } finally {
-    await sts.close();
     rmSync(workDir, { recursive: true, force: true });
   }
 }

@@ -112,6 +112,21 @@ export function createNotifier(dependencies: NotifierDependencies) {
   };
   const lookupsFor = dependencies.lookupsFor ?? (async () => ownLookups);
 
+  /**
+   * The display name of the account an event names, for a mail that reads nothing else there: a
+   * spoke's event names the spoke's account, never the hub's name. Undefined (the mail shows the ID)
+   * when it cannot be read, since such a mail must go out whatever STS answers.
+   */
+  async function displayNameOf(account: string | undefined, region: string | undefined): Promise<string | undefined> {
+    try {
+      const access = await lookupsFor(account, region);
+      return access.kind === 'ready' ? await access.clients.accountDisplayName() : undefined;
+    } catch (error) {
+      logger.warn('Could not reach the event’s account for its display name; the mail shows the ID', { account, error: errorName(error) });
+      return undefined;
+    }
+  }
+
   /** A spoke's events are its own agent alarms and the statuses it watches. */
   function expectationsFor(event: unknown): EventExpectations {
     const envelope = (event ?? {}) as { account?: unknown; region?: unknown };
@@ -189,7 +204,7 @@ export function createNotifier(dependencies: NotifierDependencies) {
           key,
           async () =>
             renderRejectedEventMail(
-              { rejected: parsed, rawEvent: event, accountId, accountDisplayName: await dependencies.accountDisplayName(), receivedAt: new Date() },
+              { rejected: parsed, rawEvent: event, accountId, accountDisplayName: await displayNameOf(parsed.account, parsed.region), receivedAt: new Date() },
               settings,
             ),
           context,

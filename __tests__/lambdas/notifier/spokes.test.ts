@@ -157,4 +157,21 @@ describe('a hub notifier mailing a spoke’s events', () => {
     await handler(fromSpoke(failedUpdateInvocation()));
     expect(hub.mails()).toHaveLength(1);
   });
+
+  it('names the spoke’s account, not the hub’s, in the mail about an event it cannot handle, even while STS cannot answer', async () => {
+    const { handler, hub } = hubHarness();
+    const unwatched = fromSpoke(failedUpdateInvocation());
+    unwatched.detail.status = 'Cancelled';
+    await handler(unwatched);
+    expect(hub.mails()).toHaveLength(1);
+    expect(hub.mails()[0]!.Subject).toContain(SPOKE_DISPLAY_NAME);
+    expect(hub.mails()[0]!.Subject).not.toContain('本番アカウント');
+
+    const { handler: again, hub: otherHub, stsMock: otherSts } = hubHarness();
+    otherSts.on(AssumeRoleCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'Throttling', $fault: 'client' }));
+    await again(unwatched);
+    expect(otherHub.mails()).toHaveLength(1);
+    expect(otherHub.mails()[0]!.Subject).toContain(SPOKE.account);
+    expect(otherHub.mails()[0]!.Subject).not.toContain('本番アカウント');
+  });
 });
