@@ -5,7 +5,7 @@ import type { EnvironmentInput } from '../../config/schema';
 import { relayRuleName } from '../../stacks/hub-bus';
 import { SsmAgentOpsStack } from '../../stacks/ssm-agent-ops-stack';
 import { minimalEnvironment } from '../helpers/minimal-environment';
-import { BUNDLES_DIR, onlyResource, resourcesOf, statementsOf, type Synthesized } from '../helpers/synth';
+import { BUNDLES_DIR, exampleSettings, onlyResource, resourcesOf, statementsOf, synthStack, type Synthesized } from '../helpers/synth';
 
 /** Every stack of these settings, synthesized, by stack name. */
 function synthAll(inputs: readonly EnvironmentInput[]): Record<string, Synthesized> {
@@ -41,6 +41,18 @@ function policyOfRole(synthesized: Synthesized, name: string): any[] {
   const policy = resourcesOf(synthesized, 'aws_iam_role_policy').find((candidate) => candidate.role === `\${aws_iam_role.${address}.name}`);
   return statementsOf(policy.policy);
 }
+
+describe('standalone environments', () => {
+  it.each(['dev', 'stg', 'prod'])('%s synthesizes as it did before stacks had Regions and hubs: same stack, state key and resources', (name) => {
+    const standalone = example[`ssm-agent-ops-${name}`]!;
+    expect(standalone).toEqual(synthStack(exampleSettings(name)));
+    expect(standalone.terraform.backend.s3.key).toBe(`ssm-agent-ops/${name}/terraform.tfstate`);
+    expect(resourcesOf(standalone, 'aws_lambda_function').map((fn) => fn.function_name).sort()).toEqual(
+      ['agent-watch', 'fleet-inventory', 'notifier', 'subscription-check'].map((suffix) => `ssm-agent-ops-${name}-${suffix}`),
+    );
+    expect(resourcesOf(standalone, 'aws_cloudwatch_event_bus')).toEqual([]);
+  });
+});
 
 describe('deploy roles', () => {
   it('has every provider of a stack assume the environment’s role, keeping allowed_account_ids as the guard', () => {
