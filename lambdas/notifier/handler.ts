@@ -11,23 +11,13 @@ import { hubEnvironment } from '../../contract/spokes';
 import { accountDisplayNameReader } from '../shared/display-name';
 import { sdkClientConfig } from '../shared/sdk';
 import { createNotifier } from './notifier';
-import { spokeAccess, type SpokeClientFactory } from './spoke-access';
+import { sdkSpokeClients, spokeAccess } from './spoke-access';
 
 const { spokes } = hubEnvironment.decode(process.env);
 const settings = { ...notifierEnvironment.decode(process.env), ...alertDeliveryEnvironment.decode(process.env), spokes };
 const ssm = new SSMClient(sdkClientConfig);
 const tagging = new ResourceGroupsTaggingAPIClient(sdkClientConfig);
 const accountDisplayName = accountDisplayNameReader(new SSMProvider({ awsSdkV3Client: ssm }), settings.displayNameParameter);
-
-/** A spoke's clients sign with its read role's credentials, in its Region. */
-const spokeClients: SpokeClientFactory = (region, credentials, displayNameParameter) => {
-  const spokeSsm = new SSMClient({ ...sdkClientConfig, region, credentials });
-  return {
-    ssm: spokeSsm,
-    tagging: new ResourceGroupsTaggingAPIClient({ ...sdkClientConfig, region, credentials }),
-    accountDisplayName: accountDisplayNameReader(new SSMProvider({ awsSdkV3Client: spokeSsm }), displayNameParameter),
-  };
-};
 
 /** Turns failure events (and, through EventBridge, agent alarms) into one mail each on the alert topic. */
 export const handler = createNotifier({
@@ -42,6 +32,6 @@ export const handler = createNotifier({
   settings,
   lookupsFor:
     spokes && spokes.length > 0
-      ? spokeAccess({ own: { ssm, tagging, accountDisplayName }, spokes, sts: new STSClient(sdkClientConfig), clientsFor: spokeClients })
+      ? spokeAccess({ own: { ssm, tagging, accountDisplayName }, spokes, sts: new STSClient(sdkClientConfig), clientsFor: sdkSpokeClients() })
       : undefined,
 });

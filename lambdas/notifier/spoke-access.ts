@@ -1,10 +1,12 @@
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
-import type { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
-import type { SSMClient } from '@aws-sdk/client-ssm';
+import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
+import { SSMClient } from '@aws-sdk/client-ssm';
+import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { spokeOf, type Spoke } from '../../contract/spokes';
 import { classifyAwsFailure } from '../shared/aws-errors';
+import { accountDisplayNameReader } from '../shared/display-name';
 import { logger } from '../shared/powertools';
-import { errorName } from '../shared/sdk';
+import { errorName, sdkClientConfig } from '../shared/sdk';
 
 /**
  * Where the notifier's lookups for one event run. An event of the hub's own account and Region is
@@ -41,6 +43,22 @@ export type SpokeClientFactory = (
   credentials: () => Promise<RoleCredentials>,
   displayNameParameter: string,
 ) => LookupClients;
+
+/**
+ * The SDK clients of a spoke's Region, signing with the role's credentials (`extra` lets tests give
+ * them a request handler of their own).
+ */
+export function sdkSpokeClients(extra: { requestHandler?: SSMClient['config']['requestHandler'] } = {}): SpokeClientFactory {
+  return (region, credentials, displayNameParameter) => {
+    const config = { ...sdkClientConfig, ...extra, region, credentials };
+    const ssm = new SSMClient(config);
+    return {
+      ssm,
+      tagging: new ResourceGroupsTaggingAPIClient(config),
+      accountDisplayName: accountDisplayNameReader(new SSMProvider({ awsSdkV3Client: ssm }), displayNameParameter),
+    };
+  };
+}
 
 /** AssumeRole failed for a reason that may pass (throttling, a 5xx answer, a network failure): the invocation fails and Lambda retries it. */
 export class SpokeRoleUnavailable extends Error {
