@@ -50,4 +50,39 @@ export const environments: EnvironmentInput[] = [
     },
     logRetentionDays: 400,
   },
+  // One notification hub for several accounts and Regions: the hub mails everything; its spokes
+  // forward their alerts to it and have no topic, subscriptions or notifier of their own. Every stack
+  // is planned through a role in its own account, so one pipeline credential plans them all
+  // (README "Many accounts and Regions").
+  {
+    ...shared,
+    name: 'ops-hub',
+    accountId: '444444444444',
+    tags: { ...shared.tags, Environment: 'ops-hub' },
+    deployRole: { roleArn: 'arn:aws:iam::444444444444:role/ssm-agent-ops-deploy', sessionName: 'ssm-agent-ops-plan' },
+    accountDisplayName: { value: '運用ハブアカウント' },
+    alerts: { topicName: 'OPE-hub', emails: ['ops@example.com'] },
+    hub: true,
+  },
+  {
+    ...shared,
+    name: 'web',
+    accountId: '555555555555',
+    // Two Regions: one stack each, both spokes of ops-hub.
+    regions: ['ap-northeast-1', 'us-east-1'],
+    tags: { ...shared.tags, Environment: 'web' },
+    deployRole: { roleArn: 'arn:aws:iam::555555555555:role/ssm-agent-ops-deploy', externalId: 'ssm-agent-ops-example' },
+    accountDisplayName: { value: 'Web サービスアカウント' },
+    notifyThrough: 'ops-hub',
+  },
+  {
+    ...shared,
+    name: 'batch',
+    accountId: '666666666666',
+    region: 'us-west-2',
+    tags: { ...shared.tags, Environment: 'batch' },
+    deployRole: { roleArn: 'arn:aws:iam::666666666666:role/ssm-agent-ops-deploy' },
+    accountDisplayName: { value: 'バッチアカウント' },
+    notifyThrough: 'ops-hub',
+  },
 ];

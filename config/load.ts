@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { regionalNames } from '../contract/names';
+import { deploymentsOf, regionsOf, type Deployment } from './deployments';
 import { environmentSchema, LAMBDA_PACKAGING_MODES, type EnvironmentSettings, type LambdaPackaging } from './schema';
 
 /** Raised when settings are invalid; `problems` holds one line per invalid value. */
@@ -26,7 +28,7 @@ export function loadEnvironments(inputs: readonly unknown[], overrides: SynthOve
   const problems: string[] = [];
   const packagingOverride = parsePackagingOverride(overrides.lambdaPackaging, problems);
 
-  const environments: EnvironmentSettings[] = [];
+  const parsed: ParsedEnvironment[] = [];
   inputs.forEach((input, index) => {
     const label = environmentLabel(input, index);
     const result = environmentSchema.safeParse(input);
@@ -34,17 +36,131 @@ export function loadEnvironments(inputs: readonly unknown[], overrides: SynthOve
       problems.push(...result.error.issues.map((issue) => describeIssue(label, input, issue)));
       return;
     }
-    environments.push(packagingOverride ? { ...result.data, lambdaPackaging: packagingOverride } : result.data);
+    parsed.push(packagingOverride ? { ...result.data, lambdaPackaging: packagingOverride } : result.data);
   });
 
-  problems.push(...duplicateNames(environments.map((environment) => environment.name)));
-  problems.push(...overlappingNamePrefixes(environments));
-  problems.push(...sharedResourceNames(environments));
+  problems.push(...unknownHubs(parsed));
+  const environments = withHubAlerts(parsed);
+  problems.push(...duplicateNames(parsed.map((environment) => environment.name)));
+  problems.push(...overlappingNamePrefixes(stacksOf(environments)));
+  problems.push(...sharedResourceNames(environments.filter((environment) => environment.notifyThrough === undefined)));
   problems.push(...conflictingStateRegions(environments));
+  problems.push(...collidingStacks(stacksOf(environments)));
+  problems.push(...sharedHubPlaces(environments));
+  problems.push(...longRoleNames(stacksOf(environments)));
   if (inputs.length === 0) problems.push('no environments are configured');
 
   if (problems.length > 0) throw new ConfigurationError(problems);
   return environments;
+}
+
+/** Validates every environment and returns its stacks, one per environment and Region (see `Deployment`). */
+export function loadDeployments(inputs: readonly unknown[], overrides: SynthOverrides = {}): Deployment[] {
+  return deploymentsOf(loadEnvironments(inputs, overrides));
+}
+
+type ParsedEnvironment = Omit<EnvironmentSettings, 'alerts'> & { alerts?: EnvironmentSettings['alerts'] };
+
+/** A spoke names an environment that exists and is a hub. */
+function unknownHubs(environments: readonly ParsedEnvironment[]): string[] {
+  return environments.flatMap(({ name, notifyThrough }) => {
+    if (notifyThrough === undefined || notifyThrough === name) return [];
+    const hub = environments.find((other) => other.name === notifyThrough);
+    if (hub?.hub !== undefined) return [];
+    const why = hub ? `${notifyThrough} has no hub setting` : `no environment is named ${notifyThrough}`;
+    return [`${name} › notifyThrough = ${JSON.stringify(notifyThrough)} is not allowed; allowed: the name of an environment with hub set (${why})`];
+  });
+}
+
+/** A spoke's mails are its hub's: it takes the hub's alert settings (and none when its hub is missing, which is reported). */
+function withHubAlerts(environments: readonly ParsedEnvironment[]): EnvironmentSettings[] {
+  return environments.flatMap((environment) => {
+    if (environment.alerts) return [{ ...environment, alerts: environment.alerts }];
+    const hub = environments.find((other) => other.name === environment.notifyThrough && other.hub !== undefined);
+    return hub?.alerts ? [{ ...environment, alerts: hub.alerts }] : [];
+  });
+}
+
+/** One stack's place and the name its resources are named with. */
+interface StackPlace {
+  environment: EnvironmentSettings;
+  region: string;
+  /** What the stack's names are derived from: the environment's name, or `<name>-<Region code>` outside its home Region. */
+  basis: string;
+  stackName: string;
+  roleNames: string[];
+}
+
+function stacksOf(environments: readonly EnvironmentSettings[]): StackPlace[] {
+  return environments.flatMap((environment) =>
+    regionsOf(environment).map((region) => {
+      const names = regionalNames(environment.name, region, environment.region);
+      return {
+        environment,
+        region,
+        basis: names.resourcePrefix.slice('ssm-agent-ops-'.length),
+        stackName: names.stackName,
+        roleNames: [
+          ...Object.values(names.functionNames).map((name) => `${name}-role`),
+          names.hub.readRoleName,
+          names.hub.forwardRoleName,
+          names.chat.channelRoleName,
+        ],
+      };
+    }),
+  );
+}
+
+/** A second Region's stack is named `<environment>-<Region code>`: no other environment may be called so. */
+function collidingStacks(stacks: readonly StackPlace[]): string[] {
+  const problems: string[] = [];
+  stacks.forEach((stack, index) => {
+    const earlier = stacks.slice(0, index).find((other) => other.stackName === stack.stackName && other.environment.name !== stack.environment.name);
+    if (!earlier) return;
+    const [derived, plain] = stack.region === stack.environment.region ? [earlier, stack] : [stack, earlier];
+    problems.push(
+      `${derived.environment.name} › regions = ${JSON.stringify(derived.environment.regions)} is not allowed; allowed: Regions whose stacks do not take another environment's names ` +
+        `(the ${derived.region} stack is named ${derived.stackName}, like environment ${plain.environment.name}'s stack)`,
+    );
+  });
+  return problems;
+}
+
+/**
+ * A hub tells its spokes apart by the account and Region of their events, so a hub or spoke stack
+ * shares its account and Region with no other stack.
+ */
+function sharedHubPlaces(environments: readonly EnvironmentSettings[]): string[] {
+  const deployments = deploymentsOf(environments);
+  const problems: string[] = [];
+  deployments.forEach((deployment, index) => {
+    const { settings } = deployment;
+    const earlier = deployments
+      .slice(0, index)
+      .find((other) => other.settings.accountId === settings.accountId && other.settings.region === settings.region && other.settings.name !== settings.name);
+    if (!earlier || (deployment.role.kind === 'standalone' && earlier.role.kind === 'standalone')) return;
+    const field = settings.regions ? 'regions' : 'region';
+    problems.push(
+      `${settings.name} › ${field} = ${JSON.stringify(settings.regions ?? settings.region)} is not allowed; allowed: Regions where no other environment has a stack in account ${settings.accountId} ` +
+        `(${earlier.settings.name} has one in ${settings.region}, and a hub tells its spokes apart by account and Region)`,
+    );
+  });
+  return problems;
+}
+
+/** IAM role names are at most 64 characters. */
+const MAX_ROLE_NAME_LENGTH = 64;
+
+function longRoleNames(stacks: readonly StackPlace[]): string[] {
+  return stacks.flatMap((stack) => {
+    const longest = stack.roleNames.reduce((a, b) => (b.length > a.length ? b : a));
+    if (longest.length <= MAX_ROLE_NAME_LENGTH) return [];
+    const field = stack.region === stack.environment.region ? 'name' : 'regions';
+    const value = field === 'name' ? stack.environment.name : stack.environment.regions;
+    return [
+      `${stack.environment.name} › ${field} = ${JSON.stringify(value)} is not allowed; allowed: a shorter environment name: the ${stack.region} stack's role ${longest} has ${longest.length} characters, IAM allows ${MAX_ROLE_NAME_LENGTH}`,
+    ];
+  });
 }
 
 function parsePackagingOverride(raw: string | undefined, problems: string[]): LambdaPackaging | undefined {
@@ -71,17 +187,19 @@ function sameAccountAndRegion(one: EnvironmentSettings, other: EnvironmentSettin
  * Resource names are `ssm-agent-ops-<environment>-...` and the topic and key policies admit
  * `ssm-agent-ops-<environment>-*`: within one account and region, `dev`'s policies would admit the
  * alarms of `dev-x`, and `dev`'s monitor, which cleans up `ssm-agent-ops-dev-agent-*`, would delete
- * those of `dev-agent`.
+ * those of `dev-agent`. A stack outside its environment's home Region is named `<environment>-<Region
+ * code>` and is checked under that name.
  */
-function overlappingNamePrefixes(environments: readonly EnvironmentSettings[]): string[] {
+function overlappingNamePrefixes(stacks: readonly StackPlace[]): string[] {
   const problems: string[] = [];
-  for (const covered of environments) {
-    for (const covering of environments) {
-      if (covering === covered || !sameAccountAndRegion(covering, covered) || !covered.name.startsWith(`${covering.name}-`)) continue;
+  for (const covered of stacks) {
+    for (const covering of stacks) {
+      const { environment } = covered;
+      if (covering === covered || covering.environment.accountId !== environment.accountId || covering.region !== covered.region || !covered.basis.startsWith(`${covering.basis}-`)) continue;
       problems.push(
-        `${covered.name} › name = ${JSON.stringify(covered.name)} is not allowed; allowed: a name that does not start with "${covering.name}-" ` +
-          `while environment ${covering.name} shares its account (${covering.accountId}) and region (${covering.region}), ` +
-          `because ${covering.name}'s policy wildcards cover every ssm-agent-ops-${covering.name}-* name`,
+        `${environment.name} › name = ${JSON.stringify(environment.name)} is not allowed; allowed: a name that does not start with "${covering.basis}-" ` +
+          `while environment ${covering.environment.name} shares its account (${environment.accountId}) and region (${covered.region}), ` +
+          `because ${covering.environment.name}'s policy wildcards cover every ssm-agent-ops-${covering.basis}-* name`,
       );
     }
   }

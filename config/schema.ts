@@ -284,6 +284,77 @@ const chat = z.discriminatedUnion(
   { error: `an object whose channel is one of ${CHAT_CHANNELS.join(', ')}` },
 );
 
+// Patterns of the STS AssumeRole API: RoleSessionName and ExternalId.
+const deployRole = z.strictObject({
+  roleArn: z.string().regex(/^arn:aws(-[a-z]+)*:iam::\d{12}:role\/[\w+=,.@\-/]{1,64}$/, 'an IAM role ARN such as arn:aws:iam::111111111111:role/terraform-deploy'),
+  externalId: z.string().regex(/^[\w+=,.@:/-]{2,1224}$/, '2-1224 characters from a-z A-Z 0-9 and + = , . @ : / - _').optional(),
+  sessionName: z.string().regex(/^[\w+=,.@-]{2,64}$/, '2-64 characters from a-z A-Z 0-9 and + = , . @ - _').optional(),
+});
+
+const organizationId = z.string().regex(/^o-[a-z0-9]{10,32}$/, 'an AWS Organizations ID such as o-a1b2c3d4e5');
+
+/** What a field of the environment being checked needs to report a problem. */
+type Refinement = z.core.$RefinementCtx<{ name: string }>;
+
+function problem(context: Refinement, path: PropertyKey[], input: unknown, message: string): void {
+  context.addIssue({ code: 'custom', path, input, message });
+}
+
+/** A spoke has no alerts of its own; everything else must name them. Whom a spoke names is checked across environments. */
+function hubAndSpokeProblems(
+  settings: { name: string; alerts?: unknown; chat?: unknown; hub?: unknown; notifyThrough?: string },
+  context: Refinement,
+): void {
+  const { notifyThrough } = settings;
+  if (notifyThrough === undefined) {
+    if (settings.alerts === undefined) context.addIssue({ code: 'invalid_type', expected: 'object', path: ['alerts'], input: undefined, message: 'required' });
+    return;
+  }
+  if (notifyThrough === settings.name) {
+    problem(context, ['notifyThrough'], notifyThrough, 'the name of another environment, the hub (an environment cannot be its own hub)');
+  }
+  if (settings.hub !== undefined) {
+    problem(context, ['hub'], settings.hub, `no hub setting on a spoke: this environment already notifies through ${notifyThrough}, and one environment has one hub`);
+  }
+  if (settings.alerts !== undefined) {
+    problem(context, ['alerts'], settings.alerts, `no alerts on a spoke: its alerts are mailed by its hub ${notifyThrough}, to the hub's addresses`);
+  }
+  if (settings.chat !== undefined) {
+    problem(context, ['chat'], settings.chat, `no chat on a spoke: its alerts reach chat through its hub ${notifyThrough}`);
+  }
+}
+
+function regionsProblems(settings: { region: string; regions?: readonly string[] }, context: Refinement): void {
+  const { regions } = settings;
+  if (regions === undefined) return;
+  regions.forEach((region, index) => {
+    const first = regions.indexOf(region);
+    if (first !== index) problem(context, ['regions', index], region, `each Region only once; regions[${first}] is already ${JSON.stringify(region)}`);
+  });
+  if (!regions.includes(settings.region)) {
+    problem(context, ['regions'], regions, `a list that includes region (${JSON.stringify(settings.region)}), the environment's home Region, which keeps its stack's names`);
+  }
+}
+
+/**
+ * The deploy role must be in the environment's own account and partition: the provider works in the
+ * account of the role it assumes, and allowed_account_ids would refuse any other.
+ */
+function deployRoleProblems(settings: { accountId: string; region: string; deployRole?: { roleArn: string } }, context: Refinement): void {
+  const roleArn = settings.deployRole?.roleArn;
+  if (roleArn === undefined) return;
+  const [, partition, , , account] = roleArn.split(':');
+  const expectedPartition = regionFacts(settings.region).partition;
+  if (account !== settings.accountId || partition !== expectedPartition) {
+    problem(
+      context,
+      ['deployRole', 'roleArn'],
+      roleArn,
+      `a role in the environment's own account ${settings.accountId} and partition ${expectedPartition} (arn:${expectedPartition}:iam::${settings.accountId}:role/...): the provider works in the role's account, and allowed_account_ids admits only ${settings.accountId}`,
+    );
+  }
+}
+
 export const environmentSchema = z
   .strictObject({
     name: environmentName,
@@ -310,7 +381,9 @@ export const environmentSchema = z
         .optional(),
       /** Whom the mails' closing note sends operators to instead of the unsubscribe link. */
       unsubscribeContact: mailLine(200).optional(),
-    }),
+    })
+      // A spoke mails through its hub and names no alerts of its own (checked below).
+      .optional(),
     /** Optional delivery of the same alerts to Slack or Microsoft Teams. */
     chat: chat.optional(),
     subscriptionCheck: z
@@ -379,6 +452,17 @@ export const environmentSchema = z
     lambdaPackaging: z.enum(LAMBDA_PACKAGING_MODES, `one of ${LAMBDA_PACKAGING_MODES.join(', ')}`).default('archive'),
     /** 0 once validated means never expire. */
     logRetentionDays: logRetentionDays.default(90),
+    /** A role every AWS provider of the stack assumes, so that one pipeline credential plans every account. */
+    deployRole: deployRole.optional(),
+    /** Every Region the environment covers, `region` (its home) among them; just `region` when absent. */
+    regions: z.array(region).min(1, 'at least one Region').optional(),
+    /**
+     * This environment is the notification hub of the environments that name it in `notifyThrough`:
+     * `true`, or `{ organizationId }` to admit every account of the organisation to its event bus.
+     */
+    hub: z.union([z.literal(true), z.strictObject({ organizationId })], { error: 'true, or { organizationId } such as { organizationId: "o-a1b2c3d4e5" }' }).optional(),
+    /** The hub environment whose topic and notifier this environment's alerts go through (a spoke). */
+    notifyThrough: environmentName.optional(),
   })
   .transform((settings) => ({
     ...settings,
@@ -401,6 +485,9 @@ export const environmentSchema = z
         : settings.chat,
   }))
   .superRefine((settings, context) => {
+    hubAndSpokeProblems(settings, context);
+    regionsProblems(settings, context);
+    deployRoleProblems(settings, context);
     if (settings.chat && regionFacts(settings.region).partition !== 'aws') {
       context.addIssue({
         code: 'custom',
@@ -413,8 +500,13 @@ export const environmentSchema = z
 
 /** Settings as written in `config/environments.ts`; omitted fields take the SPEC defaults. */
 export type EnvironmentInput = z.input<typeof environmentSchema>;
+type ParsedSettings = z.output<typeof environmentSchema>;
+/** How alert mails are addressed and written; a spoke takes its hub's (config/load.ts fills them in). */
+export type AlertSettings = NonNullable<ParsedSettings['alerts']>;
 /** Validated settings of one environment, defaults filled in. */
-export type EnvironmentSettings = z.output<typeof environmentSchema>;
+export type EnvironmentSettings = Omit<ParsedSettings, 'alerts'> & { alerts: AlertSettings };
+/** The role an environment's providers assume. */
+export type DeployRoleSettings = NonNullable<ParsedSettings['deployRole']>;
 /** Validated settings of one update association. */
 export type AssociationSettings = EnvironmentSettings['ssmAgentUpdate'];
 /** Validated settings of the CloudWatch Agent update: an association, and what else each run does. */

@@ -10,7 +10,12 @@ import type { PublishCommandInput } from '@aws-sdk/client-sns';
 import type { Language } from '../contract/languages';
 import { createNotifier } from '../lambdas/notifier/notifier';
 import { createSubscriptionCheck } from '../lambdas/subscription-check/check';
-import { DescribeAssociationExecutionsCommand, ListCommandInvocationsCommand, SSMServiceException } from '@aws-sdk/client-ssm';
+import { DescribeAssociationExecutionsCommand, GetParameterCommand, ListCommandInvocationsCommand, SSMServiceException } from '@aws-sdk/client-ssm';
+import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { Spoke } from '../contract/spokes';
+import { spokeAccess } from '../lambdas/notifier/spoke-access';
 import { ACCOUNT_DISPLAY_NAME, cannedAws, type CannedAws } from '../fixtures/canned-aws';
 import { answerCloudWatchAgentUpdateRuns, cloudWatchAgentUpdateInvocation } from '../fixtures/cloudwatch-agent-update';
 import {
@@ -41,8 +46,28 @@ const SUBSCRIPTION_CHECK = 'ssm-agent-ops-prod-subscription-check';
 /** The contact the preview's mails name in their closing note. */
 export const PREVIEW_CONTACT: Record<Language, string> = { ja: '運用チームのリーダー (ops-lead@example.com)', en: 'the operations team lead (ops-lead@example.com)' };
 
-/** The notifier's mails, in the order an operator meets them; `aws` lets an entry change what AWS answers. */
-const NOTIFIER_MAILS: { title: string; renderer: string; event: () => unknown; aws?: (aws: CannedAws) => void }[] = [
+/** A spoke of the preview's hub: another account, another Region. */
+const PREVIEW_SPOKE: Spoke = {
+  environment: 'web',
+  account: '555555555555',
+  region: 'us-east-1',
+  readRoleArn: 'arn:aws:iam::555555555555:role/ssm-agent-ops-web-use1-hub-read',
+  displayNameParameter: '/ops/ssm-agent-ops/web/account-display-name',
+  agentAlarmPrefix: 'ssm-agent-ops-web-use1-agent-',
+  watchedStatuses: ['Failed', 'TimedOut'],
+};
+
+/** An event as a spoke forwards it to the hub: EventBridge keeps its account and Region. */
+function forwardedFromSpoke(event: unknown): unknown {
+  return JSON.parse(JSON.stringify(event).replaceAll(FLEET.account, PREVIEW_SPOKE.account).replaceAll(FLEET.region, PREVIEW_SPOKE.region));
+}
+
+/**
+ * The notifier's mails, in the order an operator meets them; `aws` lets an entry change what AWS
+ * answers; `fromSpoke` has the hub's notifier mail an event its spoke forwarded, read through the
+ * spoke's role.
+ */
+const NOTIFIER_MAILS: { title: string; renderer: string; event: () => unknown; aws?: (aws: CannedAws) => void; fromSpoke?: true }[] = [
   { title: 'SSM Agent update failed (Run Command)', renderer: 'renderFailureMail', event: failedUpdateInvocation },
   {
     title: 'The association run of that update failed as a whole (one node failed, one succeeded)',
@@ -73,7 +98,32 @@ const NOTIFIER_MAILS: { title: string; renderer: string; event: () => unknown; a
   { title: 'SSM Agent connection lost (agent alarm ALARM)', renderer: 'renderAgentAlarmMail', event: () => agentAlarmEvent('ALARM') },
   { title: 'SSM Agent connection restored (agent alarm OK)', renderer: 'renderAgentAlarmMail', event: () => agentAlarmEvent('OK') },
   { title: 'An event the notifier cannot handle (a successful run reached it)', renderer: 'renderRejectedEventMail', event: succeededUpdateInvocation },
+  {
+    title: 'SSM Agent update failed in a spoke (another account and Region), mailed by the hub',
+    renderer: 'renderFailureMail',
+    event: () => forwardedFromSpoke(failedUpdateInvocation()),
+    fromSpoke: true,
+  },
 ];
+
+/** The lookups of a hub whose spoke answers through its read role (STS and the spoke's clients mocked). */
+function hubLookups(aws: CannedAws) {
+  const spoke = cannedAws();
+  spoke.ssmMock.on(GetParameterCommand, { Name: PREVIEW_SPOKE.displayNameParameter }).resolves({ Parameter: { Name: PREVIEW_SPOKE.displayNameParameter, Value: 'Web サービスアカウント' } });
+  spoke.taggingMock.on(GetResourcesCommand).callsFake((input: { ResourceARNList?: string[] }) => ({
+    ResourceTagMappingList: (input.ResourceARNList ?? []).map((arn) => ({ ResourceARN: arn, Tags: [{ Key: 'Name', Value: 'web-use1-01' }] })),
+  }));
+  const sts = new STSClient({ region: FLEET.region });
+  mockClient(sts)
+    .on(AssumeRoleCommand)
+    .resolves({ Credentials: { AccessKeyId: 'ASIAPREVIEW', SecretAccessKey: 'preview', SessionToken: 'preview', Expiration: new Date(Date.now() + 900_000) } });
+  return spokeAccess({
+    own: { ssm: aws.ssm, tagging: aws.tagging, accountDisplayName: async () => ACCOUNT_DISPLAY_NAME.value },
+    spokes: [PREVIEW_SPOKE],
+    sts,
+    clientsFor: () => ({ ssm: spoke.ssm, tagging: spoke.tagging, accountDisplayName: async () => 'Web サービスアカウント' }),
+  });
+}
 
 function context(functionName: string): Context {
   return {
@@ -84,8 +134,9 @@ function context(functionName: string): Context {
   } as Context;
 }
 
-function notifierFor(language: Language, aws: CannedAws) {
+function notifierFor(language: Language, aws: CannedAws, fromSpoke = false) {
   return createNotifier({
+    ...(fromSpoke ? { lookupsFor: hubLookups(aws) } : {}),
     ssm: aws.ssm,
     tagging: aws.tagging,
     sns: aws.sns,
@@ -100,6 +151,7 @@ function notifierFor(language: Language, aws: CannedAws) {
       timeZone: 'Asia/Tokyo',
       environmentName: 'prod',
       unsubscribeContact: PREVIEW_CONTACT[language],
+      ...(fromSpoke ? { spokes: [PREVIEW_SPOKE] } : {}),
     },
   });
 }
@@ -123,7 +175,7 @@ export async function previewAlerts(language: Language): Promise<PreviewedAlert[
     const aws = cannedAws();
     answerCloudWatchAgentUpdateRuns(aws.ssmMock);
     mail.aws?.(aws);
-    const notifier = notifierFor(language, aws);
+    const notifier = notifierFor(language, aws, mail.fromSpoke);
     const before = aws.mails().length;
     await notifier(mail.event(), context(NOTIFIER));
     alerts.push(alertOf(mail.title, mail.renderer, aws.mails().slice(before)));

@@ -11,6 +11,7 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { listFiles } from '../stacks/deterministic-zip';
+import { startOfflineSts, type OfflineSts } from './offline-sts';
 
 const ROOT = resolve(__dirname, '..');
 
@@ -47,7 +48,33 @@ export const EXPECTED_RESOURCE_TYPES = [
 export const EXPECTED_RESOURCE_TYPES_BY_STACK: Readonly<Record<string, readonly string[]>> = {
   'ssm-agent-ops-stg': ['aws_chatbot_slack_channel_configuration', 'aws_cloudwatch_log_metric_filter'],
   'ssm-agent-ops-dev': ['aws_cloudwatch_log_metric_filter'],
+  // The hub owns its bus, admits the spokes' accounts and relays their self-monitoring alarms.
+  'ssm-agent-ops-ops-hub': ['aws_cloudwatch_event_bus', 'aws_cloudwatch_event_bus_policy'],
 };
+
+/**
+ * What a spoke's plan creates: the regional part, the forwarding to its hub and the read role. No
+ * topic, subscription, notifier, chat or dashboard: the hub mails for it.
+ */
+export const EXPECTED_SPOKE_RESOURCE_TYPES = [
+  'aws_cloudwatch_event_rule',
+  'aws_cloudwatch_event_target',
+  'aws_cloudwatch_log_group',
+  'aws_cloudwatch_metric_alarm',
+  'aws_dynamodb_table',
+  'aws_iam_role',
+  'aws_iam_role_policy',
+  'aws_lambda_function',
+  'aws_lambda_permission',
+  'aws_sqs_queue',
+  'aws_sqs_queue_policy',
+  'aws_ssm_association',
+  'aws_ssm_parameter',
+] as const;
+/** What only a stack that mails has; a spoke's plan must create none of it. */
+export const HUB_ONLY_RESOURCE_TYPES = ['aws_sns_topic', 'aws_sns_topic_subscription', 'aws_cloudwatch_dashboard', 'aws_chatbot_slack_channel_configuration'] as const;
+/** The example's spoke stacks. */
+export const SPOKE_STACKS = ['ssm-agent-ops-web', 'ssm-agent-ops-web-use1', 'ssm-agent-ops-batch'] as const;
 
 /** Resource types every state-bucket bootstrap stack's plan must create. */
 export const EXPECTED_BOOTSTRAP_RESOURCE_TYPES = [
@@ -75,12 +102,25 @@ const OFFLINE_PROVIDER = {
  * Makes the synthesized stack plannable offline without touching any of its own files. An override
  * file's provider block overrides the configuration of the same name and alias, so every aliased AWS
  * provider (the chat configuration's) gets one of its own.
+ *
+ * A stack whose providers assume a deploy role keeps its `assume_role` and its `allowed_account_ids`:
+ * only STS is pointed at the local endpoint, which the provider asks for the role's credentials and
+ * then for their account, which must be the one allowed. The plan thereby goes through the same
+ * role chain a pipeline's does, up to the first call to a real service.
  */
-function offlineOverride(aliases: readonly string[]) {
+function offlineOverride(aliases: readonly string[], stsUrl: string | undefined) {
+  const provider = stsUrl
+    ? { ...OFFLINE_PROVIDER, skip_requesting_account_id: false, allowed_account_ids: undefined, endpoints: [{ sts: stsUrl }] }
+    : OFFLINE_PROVIDER;
   return {
     terraform: { backend: { local: { path: 'terraform.tfstate' } } },
-    provider: { aws: [OFFLINE_PROVIDER, ...aliases.map((alias) => ({ alias, ...OFFLINE_PROVIDER }))] },
+    provider: { aws: [provider, ...aliases.map((alias) => ({ alias, ...provider }))] },
   };
+}
+
+interface SynthesizedProvider {
+  alias?: string;
+  assume_role?: { role_arn: string; external_id?: string; session_name?: string }[];
 }
 
 interface CommandResult {
@@ -156,12 +196,40 @@ interface PlannedChange {
   change: { actions: string[] };
 }
 
-async function checkStack(stack: string, sourceDir: string, workDir: string, mirror: string, expectedTypes: readonly string[]): Promise<string> {
+async function checkStack(
+  stack: string,
+  sourceDir: string,
+  workDir: string,
+  mirror: string,
+  expectedTypes: readonly string[],
+  forbiddenTypes: readonly string[] = [],
+): Promise<string> {
+  // One endpoint per stack, so that what it was asked can be told apart.
+  const sts = await startOfflineSts();
+  try {
+    return await planStack(stack, sourceDir, workDir, mirror, expectedTypes, forbiddenTypes, sts);
+  } finally {
+    await sts.close();
+  }
+}
+
+async function planStack(
+  stack: string,
+  sourceDir: string,
+  workDir: string,
+  mirror: string,
+  expectedTypes: readonly string[],
+  forbiddenTypes: readonly string[],
+  sts: OfflineSts,
+): Promise<string> {
   const dir = join(workDir, stack);
   cpSync(sourceDir, dir, { recursive: true });
-  const stackJson = JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8')) as { provider?: { aws?: { alias?: string }[] } };
-  const aliases = (stackJson.provider?.aws ?? []).flatMap((provider) => (provider.alias ? [provider.alias] : []));
-  writeFileSync(join(dir, 'zz_offline_override.tf.json'), JSON.stringify(offlineOverride(aliases), null, 2));
+  const stackJson = JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8')) as { provider?: { aws?: SynthesizedProvider[] } };
+  const providers = stackJson.provider?.aws ?? [];
+  const aliases = providers.flatMap((provider) => (provider.alias ? [provider.alias] : []));
+  const roles = providers.flatMap((provider) => provider.assume_role ?? []);
+  if (roles.length > 0 && roles.length !== providers.length) throw new Error(`${stack}: only some of its AWS providers assume the deploy role`);
+  writeFileSync(join(dir, 'zz_offline_override.tf.json'), JSON.stringify(offlineOverride(aliases, roles.length > 0 ? sts.url : undefined), null, 2));
   const env = {
     TF_CLI_CONFIG_FILE: '/dev/null',
     TF_IN_AUTOMATION: '1',
@@ -182,6 +250,18 @@ async function checkStack(stack: string, sourceDir: string, workDir: string, mir
   const plannedTypes = new Set(created.map((change) => change.type));
   const missing = expectedTypes.filter((type) => !plannedTypes.has(type));
   if (missing.length > 0) throw new Error(`${stack}: plan creates no ${missing.join(', ')}`);
+  const unexpected = forbiddenTypes.filter((type) => plannedTypes.has(type));
+  if (unexpected.length > 0) throw new Error(`${stack}: plan creates ${unexpected.join(', ')}, which only a hub may have`);
+  for (const role of roles) {
+    const assumed = sts.calls.some(
+      (call) => call.roleArn === role.role_arn && call.externalId === role.external_id && (role.session_name === undefined || call.sessionName === role.session_name),
+    );
+    if (!assumed) throw new Error(`${stack}: the plan never assumed ${role.role_arn} as configured`);
+  }
+  const account = roles[0]?.role_arn.split(':')[4];
+  if (account && (sts.identities.length === 0 || sts.identities.some((identity) => identity !== account))) {
+    throw new Error(`${stack}: the provider did not check its assumed identity's account against allowed_account_ids (asked for: ${sts.identities.join(', ') || 'nothing'})`);
+  }
 
   const synthesized = JSON.parse(readFileSync(join(dir, 'cdk.tf.json'), 'utf8')) as { resource?: Record<string, object> };
   const declared = Object.entries(synthesized.resource ?? {}).flatMap(([type, byName]) =>
@@ -190,7 +270,8 @@ async function checkStack(stack: string, sourceDir: string, workDir: string, mir
   const createdAddresses = new Set(created.map((change) => change.address));
   const notCreated = declared.filter((address) => !createdAddresses.has(address));
   if (notCreated.length > 0) throw new Error(`${stack}: plan does not create ${notCreated.join(', ')}`);
-  return `${stack}: init, validate and plan passed; ${created.length} resources to create (${[...plannedTypes].sort().join(', ')})`;
+  const through = roles.length > 0 ? ` through ${roles[0]!.role_arn}` : '';
+  return `${stack}: init, validate and plan passed${through}; ${created.length} resources to create (${[...plannedTypes].sort().join(', ')})`;
 }
 
 async function main() {
@@ -214,7 +295,9 @@ async function main() {
     const relocated = join(workDir, 'relocated');
     const results = await Promise.all([
       ...stacksOf(first).map(([stack, dir]) =>
-        checkStack(stack, dir, relocated, mirror, [...EXPECTED_RESOURCE_TYPES, ...(EXPECTED_RESOURCE_TYPES_BY_STACK[stack] ?? [])]),
+        (SPOKE_STACKS as readonly string[]).includes(stack)
+          ? checkStack(stack, dir, relocated, mirror, EXPECTED_SPOKE_RESOURCE_TYPES, HUB_ONLY_RESOURCE_TYPES)
+          : checkStack(stack, dir, relocated, mirror, [...EXPECTED_RESOURCE_TYPES, ...(EXPECTED_RESOURCE_TYPES_BY_STACK[stack] ?? [])]),
       ),
       ...stacksOf(bootstrap).map(([stack, dir]) => checkStack(stack, dir, relocated, mirror, EXPECTED_BOOTSTRAP_RESOURCE_TYPES)),
     ]);

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import type { EnvironmentSettings } from '../config/schema';
 import { arn, serviceHost, type AwsLocation } from './aws-arn';
-import type { PackagedFunction } from './packaged-function';
+import type { PolicyHolder } from './iam-policy';
 
 export interface AccountDisplayNameProps {
   readonly settings: EnvironmentSettings['accountDisplayName'];
@@ -42,7 +42,7 @@ export class AccountDisplayName extends Construct {
    * parameter's ARN as encryption context. Which key encrypts it is not known offline, so any key of
    * the account and region qualifies.
    */
-  grantRead(fn: PackagedFunction): void {
+  grantRead(fn: PolicyHolder): void {
     fn.addToRolePolicy({ Sid: 'ReadAccountDisplayName', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: this.parameterArn });
     if (!this.maybeSecureString) return;
     fn.addToRolePolicy({

@@ -15,7 +15,7 @@ import { fleetInventoryEnvironment } from '../contract/fleet-inventory-environme
 import { arn, type AwsLocation } from './aws-arn';
 import { FunctionSchedule } from './function-schedule';
 import { NodeRegistryTable } from './node-registry-table';
-import type { Notifier } from './notifier';
+import type { AlertRuleTarget } from './alert-rules';
 import { PackagedFunction } from './packaged-function';
 import type { SelfMonitoring } from './self-monitoring';
 
@@ -40,7 +40,8 @@ export interface AgentHealthMonitorProps {
   readonly sweepMinutes: number;
   /** PutMetricAlarm calls per second at most. */
   readonly alarmWritesPerSecond: number;
-  readonly notifier: Notifier;
+  /** Where the rules deliver: the notifier, or in a spoke the hub. */
+  readonly notifier: AlertRuleTarget;
   readonly selfMonitoring: SelfMonitoring;
 }
 

@@ -4,6 +4,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { ChatbotSlackChannelConfiguration } from '@cdktf/provider-aws/lib/chatbot-slack-channel-configuration';
 import { ChatbotTeamsChannelConfiguration } from '@cdktf/provider-aws/lib/chatbot-teams-channel-configuration';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import type { DeployRoleSettings } from '../config/schema';
 import type { ChatConfigurationRegion } from '../contract/chat';
 import type { AwsLocation } from './aws-arn';
 import { policyDocument } from './iam-policy';
@@ -25,6 +26,8 @@ export type ChatChannelProps = ChatChannelTarget & {
   readonly guardrailPolicyArns?: readonly string[];
   /** Tags of every resource, as the environment's provider applies them. */
   readonly tags: Readonly<Record<string, string>>;
+  /** The role the environment's providers assume; this provider assumes it too. */
+  readonly deployRole?: DeployRoleSettings;
 };
 
 /** What channel members may do through a notification-only channel: nothing. */
@@ -51,6 +54,9 @@ export class ChatChannel extends Construct {
       alias: 'chat',
       region: props.configurationRegion,
       allowedAccountIds: [location.accountId],
+      ...(props.deployRole
+        ? { assumeRole: [{ roleArn: props.deployRole.roleArn, externalId: props.deployRole.externalId, sessionName: props.deployRole.sessionName }] }
+        : {}),
       defaultTags: [{ tags: { ...props.tags } }],
     });
 

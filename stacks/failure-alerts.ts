@@ -7,14 +7,15 @@ import {
   NO_NODE_COUNTED,
   SSM_EVENT_SOURCE,
 } from '../contract/events';
-import type { Notifier } from './notifier';
+import type { AlertRuleTarget } from './alert-rules';
 
 export interface FailureAlertsProps {
   /** Named with the environment's prefix, which the notifier's dead-letter queue admits. */
   readonly ruleNames: { readonly failedCommands: string; readonly failedAssociations: string; readonly failedAssociationRuns: string };
   readonly documents: readonly string[];
   readonly statuses: readonly string[];
-  readonly notifier: Notifier;
+  /** Where the rules deliver: the notifier, or in a spoke the hub. */
+  readonly notifier: AlertRuleTarget;
 }
 
 /**

@@ -13,3 +13,8 @@ export interface PolicyStatement {
 export function policyDocument(statements: readonly PolicyStatement[]): string {
   return JSON.stringify({ Version: '2012-10-17', Statement: statements });
 }
+
+/** Anything whose role takes statements: a function, or a role of its own. */
+export interface PolicyHolder {
+  addToRolePolicy(...statements: readonly PolicyStatement[]): void;
+}

@@ -6,6 +6,7 @@ import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import type { LambdaPackaging } from '../config/schema';
 import type { Language } from '../contract/languages';
 import { notifierEnvironment } from '../contract/notifier-environment';
+import { hubEnvironment, type Spoke } from '../contract/spokes';
 import type { AccountDisplayName } from './account-display-name';
 import type { AlertTopic } from './alert-topic';
 import { arn, type AwsLocation } from './aws-arn';
@@ -133,6 +134,21 @@ export class Notifier extends Construct {
     props.selfMonitoring.watchDeadLetterQueue('undelivered-alerts', this.deadLetterQueue.name, {
       ja: '配信できなかった通知がデッドレターキューにあります。メールが届いていない障害があります',
       en: 'alerts that could not be delivered are waiting in the dead-letter queue; some failures were not mailed',
+    });
+  }
+
+  /**
+   * Makes the notifier a hub's: it is told its spokes (one variable, see contract/spokes.ts) and may
+   * assume their read roles, and nothing else.
+   */
+  readFromSpokes(spokes: readonly Spoke[]): void {
+    if (spokes.length === 0) return;
+    this.function.addEnvironment(hubEnvironment.encode({ spokes }));
+    this.function.addToRolePolicy({
+      Sid: 'ReadThroughSpokeRoles',
+      Effect: 'Allow',
+      Action: 'sts:AssumeRole',
+      Resource: [...new Set(spokes.map((spoke) => spoke.readRoleArn))].sort(),
     });
   }
 

@@ -6,7 +6,8 @@ import { runbookLocation } from '../contract/runbooks';
 export interface SelfMonitoringProps {
   /** Alarm names start with this; the alert topic admits only such alarms. */
   readonly resourceNamePrefix: string;
-  readonly topicArn: string;
+  /** Where the alarms publish ALARM and OK; a spoke's alarms publish nothing, their state changes are forwarded to the hub. */
+  readonly topicArn?: string;
   readonly language: Language;
   readonly runbookBaseUrl?: string;
 }
@@ -33,6 +34,8 @@ const SUSTAINED_ERRORS = { periodSeconds: 60, datapointsToAlarm: 4, evaluationPe
  * so that they still arrive when the notifier is what broke.
  */
 export class SelfMonitoring extends Construct {
+  private readonly names: string[] = [];
+
   constructor(
     scope: Construct,
     id: string,
@@ -90,12 +93,19 @@ export class SelfMonitoring extends Construct {
       language === 'ja'
         ? `ssm-agent-ops の自己監視: ${what.ja}。手順書: ${runbook.url ?? runbook.path}`
         : `ssm-agent-ops self-monitoring: ${what.en}. Runbook: ${runbook.url ?? runbook.path}`;
+    const alarmName = `${this.props.resourceNamePrefix}-${suffix}`;
+    this.names.push(alarmName);
+    const { topicArn } = this.props;
     return new CloudwatchMetricAlarm(this, suffix, {
-      alarmName: `${this.props.resourceNamePrefix}-${suffix}`,
+      alarmName,
       alarmDescription: description,
       ...metric,
-      alarmActions: [this.props.topicArn],
-      okActions: [this.props.topicArn],
+      ...(topicArn ? { alarmActions: [topicArn], okActions: [topicArn] } : {}),
     });
+  }
+
+  /** The names of every alarm made so far. */
+  get alarmNames(): readonly string[] {
+    return [...this.names];
   }
 }

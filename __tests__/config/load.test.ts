@@ -23,7 +23,7 @@ function problemOf(change: Record<string, unknown>): string {
 
 describe('environment settings', () => {
   it('accepts the example environments shipped in the repository', () => {
-    expect(loadEnvironments(environments).map((environment) => environment.name)).toEqual(['dev', 'stg', 'prod']);
+    expect(loadEnvironments(environments).map((environment) => environment.name)).toEqual(['dev', 'stg', 'prod', 'ops-hub', 'web', 'batch']);
   });
 
   it('fills in the SPEC defaults', () => {

@@ -1,4 +1,4 @@
-import { environmentNames, isCloudWatchAgentUpdateDocument } from '../../contract/names';
+import { environmentNames, isCloudWatchAgentUpdateDocument, regionalNames } from '../../contract/names';
 
 describe('environment names', () => {
   it('derive every name of an environment from its name', () => {
@@ -26,7 +26,24 @@ describe('environment names', () => {
       nodeRegistryTable: 'ssm-agent-ops-prod-node-registry',
       subscriptionStateTable: 'ssm-agent-ops-prod-subscription-state',
       chat: { topicName: 'ssm-agent-ops-prod-chat', configurationName: 'ssm-agent-ops-prod-chat', channelRoleName: 'ssm-agent-ops-prod-chat-channel' },
+      stateKey: 'ssm-agent-ops/prod/terraform.tfstate',
+      hub: {
+        busName: 'ssm-agent-ops-prod-hub',
+        busRuleNames: { forwardedFailures: 'ssm-agent-ops-prod-hub-failures', forwardedAgentAlarms: 'ssm-agent-ops-prod-hub-agent-alarms' },
+        selfMonitoringRelayRulePrefix: 'ssm-agent-ops-prod-hub-relay-',
+        readRoleName: 'ssm-agent-ops-prod-hub-read',
+        forwardRoleName: 'ssm-agent-ops-prod-forward-to-hub',
+        forwardQueueName: 'ssm-agent-ops-prod-unforwarded-alerts',
+        selfMonitoringForwardRuleName: 'ssm-agent-ops-prod-self-monitoring-to-hub',
+      },
     });
+  });
+
+  it('keep the home Region’s names and give another Region’s stack Region-qualified names and its own state key', () => {
+    expect(regionalNames('prod', 'ap-northeast-1', 'ap-northeast-1')).toEqual(environmentNames('prod'));
+    const east = regionalNames('prod', 'us-east-1', 'ap-northeast-1');
+    expect(east).toMatchObject({ stackName: 'ssm-agent-ops-prod-use1', agentAlarmPrefix: 'ssm-agent-ops-prod-use1-agent-', stateKey: 'ssm-agent-ops/prod/us-east-1/terraform.tfstate' });
+    expect(east.hub.readRoleName).toBe('ssm-agent-ops-prod-use1-hub-read');
   });
 
   it('name every resource, alarm and rule with the resource prefix, which the resource policies admit', () => {
@@ -39,6 +56,13 @@ describe('environment names', () => {
       names.subscriptionStateTable,
       names.nodeRegistryTable,
       ...Object.values(names.chat),
+      names.hub.busName,
+      ...Object.values(names.hub.busRuleNames),
+      names.hub.selfMonitoringRelayRulePrefix,
+      names.hub.readRoleName,
+      names.hub.forwardRoleName,
+      names.hub.forwardQueueName,
+      names.hub.selfMonitoringForwardRuleName,
     ];
     for (const name of all) expect(name.startsWith(`${names.resourcePrefix}-`)).toBe(true);
   });

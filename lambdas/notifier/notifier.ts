@@ -26,6 +26,8 @@ import { publishAlert, type AlertDestination } from '../shared/mail/publish';
 import { renderRejectedEventMail } from './rejected-mail';
 import type { UnlinkedReason } from '../shared/mail/catalogue';
 import { linkAssociationRun } from './run-link';
+import type { LookupAccess } from './spoke-access';
+import { spokeOf, type Spoke } from '../../contract/spokes';
 
 /** What the notifier needs from the outside world; the handler wires real clients, tests mocks. */
 export interface NotifierDependencies {
@@ -38,9 +40,17 @@ export interface NotifierDependencies {
   settings: NotifierSettings;
   /** How the waits of an invocation are paced; tests shorten them. */
   timing?: Partial<NotifierTiming>;
+  /**
+   * Where the lookups of an event's account and Region run (see spoke-access.ts); the clients above
+   * for every event when absent, as in a stack that is nobody's hub.
+   */
+  lookupsFor?: (account: string | undefined, region: string | undefined) => Promise<LookupAccess>;
 }
 
-export interface NotifierSettings extends MailSettings, EventExpectations, AlertDestination {}
+export interface NotifierSettings extends MailSettings, EventExpectations, AlertDestination {
+  /** A hub's spokes: their events are parsed with their own alarm prefix and statuses. */
+  spokes?: readonly Spoke[];
+}
 
 /** The waits of an invocation, all bounded by the time Lambda leaves it. */
 export interface NotifierTiming {
@@ -95,6 +105,34 @@ export function createNotifier(dependencies: NotifierDependencies) {
     },
     { persistenceStore: dependencies.persistenceStore, config: idempotencyConfig, dataIndexArgument: 0 },
   );
+
+  const ownLookups: LookupAccess = {
+    kind: 'ready',
+    clients: { ssm: dependencies.ssm, tagging: dependencies.tagging, accountDisplayName: dependencies.accountDisplayName },
+  };
+  const lookupsFor = dependencies.lookupsFor ?? (async () => ownLookups);
+
+  /**
+   * The display name of the account an event names, for a mail that reads nothing else there: a
+   * spoke's event names the spoke's account, never the hub's name. Undefined (the mail shows the ID)
+   * when it cannot be read, since such a mail must go out whatever STS answers.
+   */
+  async function displayNameOf(account: string | undefined, region: string | undefined): Promise<string | undefined> {
+    try {
+      const access = await lookupsFor(account, region);
+      return access.kind === 'ready' ? await access.clients.accountDisplayName() : undefined;
+    } catch (error) {
+      logger.warn('Could not reach the event’s account for its display name; the mail shows the ID', { account, error: errorName(error) });
+      return undefined;
+    }
+  }
+
+  /** A spoke's events are its own agent alarms and the statuses it watches. */
+  function expectationsFor(event: unknown): EventExpectations {
+    const envelope = (event ?? {}) as { account?: unknown; region?: unknown };
+    const spoke = spokeOf(settings.spokes, String(envelope.account), String(envelope.region));
+    return spoke ? { agentAlarmPrefix: spoke.agentAlarmPrefix, watchedStatuses: spoke.watchedStatuses } : settings;
+  }
 
   const publish = async (mail: Mail) => (await publishAlert(dependencies.sns, settings, mail)).messageId;
 
@@ -155,7 +193,7 @@ export function createNotifier(dependencies: NotifierDependencies) {
   return async function handler(event: unknown, context: Context): Promise<void> {
     logger.addContext(context);
     idempotencyConfig.registerLambdaContext(context);
-    const parsed = parseNotifierEvent(event, settings);
+    const parsed = parseNotifierEvent(event, expectationsFor(event));
 
     switch (parsed.kind) {
       case 'rejected': {
@@ -166,7 +204,7 @@ export function createNotifier(dependencies: NotifierDependencies) {
           key,
           async () =>
             renderRejectedEventMail(
-              { rejected: parsed, rawEvent: event, accountId, accountDisplayName: await dependencies.accountDisplayName(), receivedAt: new Date() },
+              { rejected: parsed, rawEvent: event, accountId, accountDisplayName: await displayNameOf(parsed.account, parsed.region), receivedAt: new Date() },
               settings,
             ),
           context,
@@ -179,7 +217,8 @@ export function createNotifier(dependencies: NotifierDependencies) {
       case 'agent-alarm': {
         logger.info('Event received', { kind: parsed.kind, eventId: parsed.eventId, instanceId: parsed.instanceId });
         const key = { agentAlarm: parsed.alarmName, state: parsed.state, since: parsed.since.toISOString() };
-        await mailOnceWaitingForTwin(key, async () => renderAgentAlarmMail(await gatherAlarmReport(parsed), settings), context);
+        const access = await lookupsFor(parsed.account, parsed.region);
+        await mailOnceWaitingForTwin(key, async () => renderAgentAlarmMail(await gatherAlarmReport(parsed, access), settings), context);
         return;
       }
       case 'association-run': {
@@ -187,22 +226,25 @@ export function createNotifier(dependencies: NotifierDependencies) {
         // Every event of one run carries the run's start: the key needs no lookup that could fail. An
         // event without it can only be recognised when it is delivered again.
         const key = { associationRun: parsed.associationId, executedAt: parsed.lastExecutionAt?.toISOString() ?? `event ${parsed.eventId}` };
-        await mailOnceWaitingForTwin(key, async () => renderAssociationRunMail(await gatherAssociationRunReport(parsed), settings), context);
+        const access = await lookupsFor(parsed.account, parsed.region);
+        await mailOnceWaitingForTwin(key, async () => renderAssociationRunMail(await gatherAssociationRunReport(parsed, access), settings), context);
         return;
       }
       default: {
         logger.info('Event received', { kind: parsed.kind, eventId: parsed.eventId, instanceId: parsed.instanceId });
-        const run = await identifyRun(parsed);
-        await mailOnceWaitingForTwin(run.key, async () => renderFailureMail(await gatherFailureReport(parsed, run), settings), context);
+        const access = await lookupsFor(parsed.account, parsed.region);
+        const run = await identifyRun(parsed, access);
+        await mailOnceWaitingForTwin(run.key, async () => renderFailureMail(await gatherFailureReport(parsed, run, access), settings), context);
       }
     }
   };
 
-  async function gatherAlarmReport(event: AgentAlarmEvent) {
+  async function gatherAlarmReport(event: AgentAlarmEvent, access: LookupAccess) {
+    const clients = access.kind === 'ready' ? access.clients : undefined;
     const [accountDisplayName, instanceName, node] = await Promise.all([
-      dependencies.accountDisplayName(),
-      readInstanceName(dependencies.tagging, { instanceId: event.instanceId, account: event.account, region: event.region }),
-      readNodeDetails(dependencies.ssm, event.instanceId),
+      clients?.accountDisplayName(),
+      clients && readInstanceName(clients.tagging, { instanceId: event.instanceId, account: event.account, region: event.region }),
+      clients && readNodeDetails(clients.ssm, event.instanceId),
     ]);
     return {
       state: event.state,
@@ -217,10 +259,11 @@ export function createNotifier(dependencies: NotifierDependencies) {
     };
   }
 
-  async function gatherAssociationRunReport(event: AssociationRunEvent) {
+  async function gatherAssociationRunReport(event: AssociationRunEvent, access: LookupAccess) {
+    const clients = access.kind === 'ready' ? access.clients : undefined;
     const [accountDisplayName, execution] = await Promise.all([
-      dependencies.accountDisplayName(),
-      event.lastExecutionAt ? readAssociationExecution(dependencies.ssm, event.associationId, event.lastExecutionAt) : Promise.resolve(undefined),
+      clients?.accountDisplayName(),
+      clients && event.lastExecutionAt ? readAssociationExecution(clients.ssm, event.associationId, event.lastExecutionAt) : Promise.resolve(undefined),
     ]);
     return {
       accountId: event.account,
@@ -247,23 +290,28 @@ export function createNotifier(dependencies: NotifierDependencies) {
    * command; a lookup that cannot answer now throws, failing the invocation so that Lambda retries it,
    * rather than keying the mail on something else and mailing the run twice.
    */
-  async function identifyRun(event: CommandFailureEvent | AssociationFailureEvent): Promise<IdentifiedRun> {
+  async function identifyRun(event: CommandFailureEvent | AssociationFailureEvent, access: LookupAccess): Promise<IdentifiedRun> {
     const { instanceId } = event;
     if (event.kind === 'command-failure') return { commandId: event.commandId, key: { commandId: event.commandId, instanceId } };
     const executedAt = event.lastExecutionAt ?? event.occurredAt;
-    const link = await linkAssociationRun(dependencies.ssm, { associationId: event.associationId, instanceId, documentName: event.documentName, executedAt });
+    // A spoke that refuses the read role is a definite answer, like a denied lookup.
+    const link =
+      access.kind === 'ready'
+        ? await linkAssociationRun(access.clients.ssm, { associationId: event.associationId, instanceId, documentName: event.documentName, executedAt })
+        : ({ kind: 'unlinked', reason: 'denied' } as const);
     if (link.kind === 'linked') return { commandId: link.commandId, key: { commandId: link.commandId, instanceId } };
     return { unlinked: link.reason, key: { associationId: event.associationId, instanceId, executedAt: executedAt.toISOString() } };
   }
 
-  async function gatherFailureReport(event: CommandFailureEvent | AssociationFailureEvent, run: IdentifiedRun): Promise<FailureReport> {
-    const { ssm } = dependencies;
+  async function gatherFailureReport(event: CommandFailureEvent | AssociationFailureEvent, run: IdentifiedRun, access: LookupAccess): Promise<FailureReport> {
     const { commandId } = run;
+    const clients = access.kind === 'ready' ? access.clients : undefined;
+    const noOutput = { kind: 'unavailable', reason: clients ? 'no-command' : 'denied' } as const;
     const [accountDisplayName, instanceName, output, packageName] = await Promise.all([
-      dependencies.accountDisplayName(),
-      readInstanceName(dependencies.tagging, { instanceId: event.instanceId, account: event.account, region: event.region }),
-      commandId ? readStepOutput(ssm, commandId, event.instanceId) : Promise.resolve({ kind: 'unavailable', reason: 'no-command' } as const),
-      commandId && event.documentName === PACKAGE_DOCUMENT ? readPackageName(ssm, commandId) : Promise.resolve(undefined),
+      clients?.accountDisplayName(),
+      clients && readInstanceName(clients.tagging, { instanceId: event.instanceId, account: event.account, region: event.region }),
+      clients && commandId ? readStepOutput(clients.ssm, commandId, event.instanceId) : Promise.resolve(noOutput),
+      clients && commandId && event.documentName === PACKAGE_DOCUMENT ? readPackageName(clients.ssm, commandId) : Promise.resolve(undefined),
     ]);
     const common = {
       accountId: event.account,

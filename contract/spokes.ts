@@ -1,0 +1,48 @@
+import * as z from 'zod/mini';
+import { json, optional, variableSet } from './function-environment';
+
+/**
+ * What a hub knows about each of its spokes (one environment's stack in one account and Region), in
+ * one variable that every hub function can carry: the notifier uses it to read a spoke's command
+ * output, Name tags, node details and display name through the spoke's read role; a report that
+ * covers every spoke reads it the same way.
+ */
+export interface Spoke {
+  /** The spoke's environment name, as configured. */
+  readonly environment: string;
+  readonly account: string;
+  readonly region: string;
+  /** The spoke's read-only role, which only the hub notifier's role may assume. */
+  readonly readRoleArn: string;
+  /** The SSM parameter (in the spoke's account and Region) holding the spoke account's display name. */
+  readonly displayNameParameter: string;
+  /** The spoke's agent alarms are named with this prefix followed by the instance ID. */
+  readonly agentAlarmPrefix: string;
+  /** The failure statuses the spoke forwards. */
+  readonly watchedStatuses: readonly string[];
+}
+
+const spoke = z.object({
+  environment: z.string().check(z.minLength(1)),
+  account: z.string().check(z.regex(/^\d{12}$/, 'a 12-digit account ID')),
+  region: z.string().check(z.minLength(1)),
+  readRoleArn: z.string().check(z.regex(/^arn:[\w-]+:iam::\d{12}:role\/[\w+=,.@/-]+$/, 'an IAM role ARN')),
+  displayNameParameter: z.string().check(z.startsWith('/', 'an SSM parameter name starting with /')),
+  agentAlarmPrefix: z.string().check(z.minLength(1)),
+  watchedStatuses: z.array(z.string().check(z.minLength(1))),
+});
+
+/** The hub's spokes. */
+export const spokesVariable = json<readonly Spoke[]>('HUB_SPOKES', z.array(spoke));
+
+/**
+ * The variables of a hub function that reaches into its spokes (the notifier; a report covering every
+ * spoke decodes the same set). Unset in a stack without spokes, which then reads only its own
+ * account and Region.
+ */
+export const hubEnvironment = variableSet('hub', { spokes: optional(spokesVariable) });
+
+/** The spoke an event comes from, by its `account` and `region`; undefined for the hub's own events. */
+export function spokeOf(spokes: readonly Spoke[] | undefined, account: string | undefined, region: string | undefined): Spoke | undefined {
+  return spokes?.find((candidate) => candidate.account === account && candidate.region === region);
+}
