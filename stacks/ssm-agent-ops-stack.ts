@@ -16,6 +16,7 @@ import { FailureAlerts } from './failure-alerts';
 import { Notifier } from './notifier';
 import { SelfMonitoring } from './self-monitoring';
 import { SubscriptionCheck } from './subscription-check';
+import { WeeklyReport } from './weekly-report';
 
 export interface SsmAgentOpsStackProps {
   readonly settings: EnvironmentSettings;
@@ -34,6 +35,7 @@ export class SsmAgentOpsStack extends TerraformStack {
   readonly selfMonitoring: SelfMonitoring;
   readonly agentHealthMonitor: AgentHealthMonitor;
   readonly subscriptionCheck: SubscriptionCheck;
+  readonly weeklyReport: WeeklyReport;
   readonly chatChannel?: ChatChannel;
   readonly dashboard: Dashboard;
 
@@ -148,6 +150,7 @@ export class SsmAgentOpsStack extends TerraformStack {
       inventoryMinutes: settings.agentMonitor.inventoryMinutes,
       sweepMinutes: settings.agentMonitor.sweepMinutes,
       alarmWritesPerSecond: settings.agentMonitor.alarmWritesPerSecond,
+      trackedTagKeys: [settings.updateTargets.tagKey, settings.agentMonitor.muteTag.key],
       notifier: this.notifier,
       selfMonitoring: this.selfMonitoring,
     });
@@ -176,6 +179,34 @@ export class SsmAgentOpsStack extends TerraformStack {
       selfMonitoring: this.selfMonitoring,
     });
 
+    this.weeklyReport = new WeeklyReport(this, 'weekly-report', {
+      functionName: names.functionNames.weeklyReport,
+      scheduleRuleName: names.ruleNames.weeklyReportSchedule,
+      schedule: settings.weeklyReport.schedule,
+      location: this.location,
+      bundleDir: join(props.bundlesDir, 'weekly-report'),
+      packaging: settings.lambdaPackaging,
+      logRetentionDays: settings.logRetentionDays,
+      alertTopic: this.alertTopic,
+      accountDisplayName: this.accountDisplayName,
+      registry: this.agentHealthMonitor.registry,
+      associationIds: { ssmAgent: this.agentUpdates.ssmAgent.associationId, cloudWatchAgent: this.agentUpdates.cloudWatchAgent.associationId },
+      updateTargetTag: { key: settings.updateTargets.tagKey, values: settings.updateTargets.tagValues },
+      muteTag: settings.agentMonitor.muteTag,
+      startGraceMinutes: settings.agentMonitor.startGraceMinutes,
+      missingScope: settings.agentMonitor.missingScope,
+      registryScopedToTargets: settings.agentMonitor.scope === 'update-targets',
+      cloudWatchAgentNamespace: settings.weeklyReport.cloudWatchAgentNamespace,
+      mail: {
+        language: settings.alerts.language,
+        timeZone: settings.alerts.timeZone,
+        runbookBaseUrl: settings.alerts.runbookBaseUrl,
+        environmentName: settings.name,
+      },
+      deadLetterQueue: this.notifier.deadLetterQueue,
+      selfMonitoring: this.selfMonitoring,
+    });
+
     this.dashboard = new Dashboard(this, 'dashboard', {
       name: names.stackName,
       region: settings.region,
@@ -188,6 +219,7 @@ export class SsmAgentOpsStack extends TerraformStack {
         this.agentHealthMonitor.watch.functionName,
         this.agentHealthMonitor.inventory.functionName,
         this.subscriptionCheck.function.functionName,
+        this.weeklyReport.function.functionName,
       ],
       configuredAddresses: settings.alerts.emails.length,
     });
