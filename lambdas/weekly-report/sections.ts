@@ -140,8 +140,11 @@ export function buildFleetReport(facts: FleetFacts, settings: ClassificationSett
   const now: Record<NodeCondition, NodeWithCondition[]> = { lost: [], stopped: [], muted: [], missing: [] };
   const taggedIds = new Set(taggedUnmanaged.map((node) => node.id));
   let missingListedAbove = 0;
-  for (const record of facts.records) {
-    if (record.departedAt && record.state !== 'terminated') continue;
+  for (const stored of facts.records) {
+    if (stored.departedAt && stored.state !== 'terminated') continue;
+    // The registry's ping status may be a sweep period old; Systems Manager's, read just now, wins.
+    const live = facts.managed.get(stored.id);
+    const record = live ? { ...stored, registered: true, ping: live.pingStatus ?? stored.ping } : stored;
     const condition = nodeCondition(record, settings, facts.now);
     if (!condition) continue;
     if (condition === 'missing' && taggedIds.has(record.id)) {
@@ -153,9 +156,8 @@ export function buildFleetReport(facts: FleetFacts, settings: ClassificationSett
   }
   for (const list of Object.values(now)) list.sort(byId);
 
-  const needAttention = new Set(
-    [...outdated, ...untargeted, ...taggedUnmanaged, ...notSucceeded, ...silent, ...now.lost, ...now.missing, ...now.stopped].map((node) => node.id),
-  ).size;
+  // Stopped and muted nodes are listed for the record; they need nobody unless they should not be stopped or muted.
+  const needAttention = new Set([...outdated, ...untargeted, ...taggedUnmanaged, ...notSucceeded, ...silent, ...now.lost, ...now.missing].map((node) => node.id)).size;
   return {
     generatedAt: facts.now,
     totals: { registry: facts.records.length, managed: facts.managed.size, needAttention },
@@ -169,22 +171,25 @@ export function buildFleetReport(facts: FleetFacts, settings: ClassificationSett
   };
 }
 
+/** The platform whose nodes report `IsLatestVersion` ("running on your Linux managed node"). */
+const REPORTS_LATEST_VERSION = 'Linux';
+
 /**
- * The newest version any node reports as the latest. `IsLatestVersion` is reported for Linux nodes
- * only, so Windows and macOS nodes are compared against this version instead.
+ * The newest version a Linux node reports as the latest. `IsLatestVersion` means something for Linux
+ * nodes only, so Windows and macOS nodes are compared against this version instead.
  */
 export function newestLatestVersion(nodes: readonly ManagedNodeInfo[]): string | undefined {
   let newest: string | undefined;
   for (const node of nodes) {
-    if (node.isLatestVersion === true && node.agentVersion && (!newest || compareVersions(node.agentVersion, newest) > 0)) newest = node.agentVersion;
+    if (node.platformType !== REPORTS_LATEST_VERSION || node.isLatestVersion !== true || !node.agentVersion) continue;
+    if (!newest || compareVersions(node.agentVersion, newest) > 0) newest = node.agentVersion;
   }
   return newest;
 }
 
-/** Not the latest agent: as the node says (Linux), or older than the newest latest version seen (elsewhere). */
+/** Not the latest agent: as a Linux node says, or (elsewhere, whatever the field says) older than the newest latest version. */
 export function isOutdated(node: ManagedNodeInfo, latestVersion: string | undefined): boolean {
-  if (node.isLatestVersion === false) return true;
-  if (node.isLatestVersion === true) return false;
+  if (node.platformType === REPORTS_LATEST_VERSION && node.isLatestVersion !== undefined) return !node.isLatestVersion;
   return latestVersion !== undefined && node.agentVersion !== undefined && compareVersions(node.agentVersion, latestVersion) < 0;
 }
 

@@ -66,10 +66,13 @@ describe('agent versions', () => {
       { id: 'b', agentVersion: '3.3.987.0', isLatestVersion: false, platformType: 'Linux' },
       { id: 'c', agentVersion: '3.3.987.0', platformType: 'Windows' },
       { id: 'd', agentVersion: '3.3.1611.0', platformType: 'Windows' },
+      // What a Windows node says is no evidence either way.
+      { id: 'e', agentVersion: '3.3.1611.0', isLatestVersion: false, platformType: 'Windows' },
+      { id: 'f', agentVersion: '3.4.0.0', isLatestVersion: true, platformType: 'Windows' },
     ];
     const latest = newestLatestVersion(nodes);
     expect(latest).toBe('3.3.1611.0');
-    expect(nodes.map((entry) => isOutdated(entry, latest))).toEqual([false, true, true, false]);
+    expect(nodes.map((entry) => isOutdated(entry, latest))).toEqual([false, true, true, false, false, false]);
     // Without any Linux node to tell, nothing can be called outdated.
     expect(isOutdated(nodes[2]!, undefined)).toBe(false);
   });

@@ -56,7 +56,7 @@ describe('the weekly report on a fleet with a little of everything', () => {
     await report.run();
     const { subject, body } = report.mail();
 
-    expect(subject).toBe('【週次レポート】本番アカウント: 要確認 41 台');
+    expect(subject).toBe('【週次レポート】本番アカウント: 要確認 38 台');
     const outdated = sectionStartingWith(body, '■ SSM Agent: 最新版でないノード');
     expect(idsIn(outdated)).toEqual(idsOf(fleet, 'outdated-failed', 'outdated-offline', 'outdated-succeeded', 'outdated-untargeted', 'outdated-windows'));
     for (const id of fleet.ids['outdated-failed']) expect(outdated).toMatch(new RegExp(`${id} .*前回の更新: 失敗 \\(Failed\\)`));
@@ -109,7 +109,7 @@ describe('the weekly report on a fleet with a little of everything', () => {
     const report = weeklyReport(fleet, clock, { language: 'en' });
     await report.run();
     const { subject, body } = report.mail();
-    expect(subject).toBe('[Weekly report] 本番アカウント: 41 nodes need attention');
+    expect(subject).toBe('[Weekly report] 本番アカウント: 38 nodes need attention');
     expect(idsIn(sectionStartingWith(body, '■ SSM Agent: nodes not on the latest version'))).toHaveLength(17);
     expect(body).toContain('last update: failed (Failed)');
     expect(body).toContain('help/weekly-report.en.md');
@@ -131,6 +131,18 @@ describe('the weekly report on a fleet with a little of everything', () => {
     const report = weeklyReport(fleet, clock, { registryScopedToTargets: true });
     await report.run();
     expect(idsIn(sectionStartingWith(report.mail().body, '■ 更新の対象外の管理対象ノード'))).toEqual(idsOf(fleet, 'outdated-untargeted', 'untargeted'));
+  });
+
+  it("lists as not connected the nodes Systems Manager says are not connected now, whatever the registry last read", async () => {
+    const fleet = reportFleet(300, new Date(clock.now));
+    writeRegistry(fleet.aws, PROD.registryTable, registryRecords(fleet, new Date(clock.now)));
+    const [wentAway] = fleet.ids.healthy;
+    const [cameBack] = fleet.ids.lost;
+    fleet.aws.nodes.find((node) => node.instanceId === wentAway)!.pingStatus = 'ConnectionLost';
+    fleet.aws.nodes.find((node) => node.instanceId === cameBack)!.pingStatus = 'Online';
+    const report = weeklyReport(fleet, clock);
+    await report.run();
+    expect(idsIn(sectionStartingWith(report.mail().body, '■ 現在、SSM Agent の接続が切れている'))).toEqual([...fleet.ids.lost.slice(1), wentAway!].sort());
   });
 
   it('says nothing needs attention when every node is healthy, with every list empty', async () => {
