@@ -1,5 +1,6 @@
 import { weeklyReportEnvironment } from '../../contract/weekly-report-environment';
 import { alertDeliveryEnvironment } from '../../contract/alert-delivery-environment';
+import { fleetInventoryEnvironment } from '../../contract/fleet-inventory-environment';
 import { exampleSettings, resourcesOf, statementsOf, synthStack } from '../helpers/synth';
 
 const prod = synthStack(exampleSettings('prod'));
@@ -95,6 +96,6 @@ describe('the weekly report', () => {
 
   it('has the fleet inventory record the update target and mute tags for every node', () => {
     const inventory = resourcesOf(prod, 'aws_lambda_function').find((fn) => fn.function_name === 'ssm-agent-ops-prod-fleet-inventory');
-    expect(inventory.environment.variables.TRACKED_TAG_KEYS).toBe('ope-type,ssm-agent-ops:mute');
+    expect(inventory.environment.variables[fleetInventoryEnvironment.variables.trackedTagKeys]).toBe('ope-type,ssm-agent-ops:mute');
   });
 });
