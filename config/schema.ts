@@ -3,6 +3,7 @@ import { regionFacts, regionProblem } from '../contract/aws-partitions';
 import { CHAT_CONFIGURATION_REGIONS, nearestChatConfigurationRegion } from '../contract/chat';
 import { FAILURE_STATUSES } from '../contract/events';
 import { LANGUAGES } from '../contract/languages';
+import { MISSING_SCOPES } from '../contract/weekly-report-environment';
 import {
   AGENT_CONFIGURATION_PLATFORMS,
   MAX_PARAMETER_HIERARCHY_LEVELS,
@@ -96,8 +97,6 @@ const parameterName = z
   .refine((name) => !/^\/(aws|ssm)/i.test(name), 'a name that does not start with /aws or /ssm (reserved by AWS)');
 
 export const MONITOR_SCOPES = ['all', 'update-targets'] as const;
-/** Which EC2 instances that are not managed nodes count as missing: the update targets, every running instance, or none. */
-export const MISSING_SCOPES = ['update-targets', 'all-running', 'off'] as const;
 const MAX_START_GRACE_MINUTES = 24 * 60;
 const START_GRACE_RULE = `whole minutes from 0 to ${MAX_START_GRACE_MINUTES} (a day)`;
 /** CloudWatch namespaces: 1-255 characters, not starting with "AWS/" (reserved). */

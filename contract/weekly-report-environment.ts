@@ -8,9 +8,9 @@ const wholeMinutes = z.number('a whole number of minutes').check(z.int('a whole 
 /** State Manager association IDs are UUIDs. */
 const associationId = z.string().check(z.regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'an association ID (a UUID)'));
 
-/** Which running EC2 instances that are not managed nodes count as missing (the agentMonitor setting). */
-export const REPORT_MISSING_SCOPES = ['update-targets', 'all-running', 'off'] as const;
-export type MissingScope = (typeof REPORT_MISSING_SCOPES)[number];
+/** Which running EC2 instances that are not managed nodes count as missing: the update targets, every running instance, or none. */
+export const MISSING_SCOPES = ['update-targets', 'all-running', 'off'] as const;
+export type MissingScope = (typeof MISSING_SCOPES)[number];
 
 const fields = {
   topicArn: alertTopicArn,
@@ -25,7 +25,7 @@ const fields = {
   /** The tag that mutes a node. */
   muteTag: json('MUTE_TAG', z.object({ key: nonEmptyText, value: z.string() })),
   startGraceMinutes: json('START_GRACE_MINUTES', wholeMinutes),
-  missingScope: oneOf('MISSING_SCOPE', REPORT_MISSING_SCOPES),
+  missingScope: oneOf('MISSING_SCOPE', MISSING_SCOPES),
   /** Only update targets are in the registry when set (agentMonitor.scope update-targets). */
   registryScopedToTargets: optional(json('REGISTRY_SCOPED_TO_TARGETS', z.boolean('true or false'))),
   /** The CloudWatch Agent's metric namespace. */
