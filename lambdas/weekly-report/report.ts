@@ -121,7 +121,7 @@ export function createWeeklyReport(dependencies: WeeklyReportDependencies) {
 
     async function readManagedNodes(): Promise<Map<string, ManagedNodeInfo>> {
       const nodes = new Map<string, ManagedNodeInfo>();
-      for await (const page of paginateDescribeInstanceInformation({ client: ssm, pageSize: NODES_PER_PAGE }, { MaxResults: NODES_PER_PAGE }, { abortSignal: signal } as never)) {
+      for await (const page of paginateDescribeInstanceInformation({ client: ssm, pageSize: NODES_PER_PAGE }, { MaxResults: NODES_PER_PAGE }, { abortSignal: signal })) {
         for (const node of page.InstanceInformationList ?? []) {
           if (!node.InstanceId) continue;
           nodes.set(node.InstanceId, {
