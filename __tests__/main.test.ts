@@ -107,7 +107,7 @@ describe('main', () => {
       max_concurrency: '10',
       max_errors: '0%',
     });
-    expect(Object.values<any>(stack.resource.aws_cloudwatch_log_group).map((group) => group.retention_in_days)).toEqual([0, 0, 0, 0]);
+    expect(Object.values<any>(stack.resource.aws_cloudwatch_log_group).map((group) => group.retention_in_days)).toEqual([0, 0, 0, 0, 0]);
   });
 
   it('synthesizes every environment that passes validation, however close to the limits', () => {

@@ -3,6 +3,7 @@ import { regionFacts, regionProblem } from '../contract/aws-partitions';
 import { CHAT_CONFIGURATION_REGIONS, nearestChatConfigurationRegion } from '../contract/chat';
 import { FAILURE_STATUSES } from '../contract/events';
 import { LANGUAGES } from '../contract/languages';
+import { MISSING_SCOPES } from '../contract/weekly-report-environment';
 import {
   AGENT_CONFIGURATION_PLATFORMS,
   MAX_PARAMETER_HIERARCHY_LEVELS,
@@ -96,6 +97,13 @@ const parameterName = z
   .refine((name) => !/^\/(aws|ssm)/i.test(name), 'a name that does not start with /aws or /ssm (reserved by AWS)');
 
 export const MONITOR_SCOPES = ['all', 'update-targets'] as const;
+const MAX_START_GRACE_MINUTES = 24 * 60;
+const START_GRACE_RULE = `whole minutes from 0 to ${MAX_START_GRACE_MINUTES} (a day)`;
+/** CloudWatch namespaces: 1-255 characters, not starting with "AWS/" (reserved). */
+const metricNamespaceName = z
+  .string()
+  .regex(/^[^:\p{Cc}]{1,255}$/u, 'a CloudWatch namespace: 1-255 characters, no ":" or control characters')
+  .refine((name) => !name.startsWith('AWS/'), 'a namespace that does not start with "AWS/" (reserved by AWS)');
 
 /** The agent health monitor's defaults (the README's configuration reference says why each). */
 export const AGENT_MONITOR_DEFAULTS = { inventoryMinutes: 15, sweepMinutes: 120, alarmWritesPerSecond: 3 } as const;
@@ -437,6 +445,12 @@ export const environmentSchema = z
           .min(MIN_ALARM_WRITES_PER_SECOND, ALARM_WRITES_RULE)
           .max(MAX_ALARM_WRITES_PER_SECOND, ALARM_WRITES_RULE)
           .default(AGENT_MONITOR_DEFAULTS.alarmWritesPerSecond),
+        /** Nodes carrying this tag are muted: no connection alerts, and the weekly report lists them as muted. */
+        muteTag: z.strictObject({ key: tagKey, value: tagValue }).default({ key: 'ssm-agent-ops:mute', value: 'true' }),
+        /** An instance started this recently is not yet expected to be a managed node. */
+        startGraceMinutes: z.number().int(START_GRACE_RULE).min(0, START_GRACE_RULE).max(MAX_START_GRACE_MINUTES, START_GRACE_RULE).default(10),
+        /** Which running EC2 instances that are not managed nodes count as missing. */
+        missingScope: z.enum(MISSING_SCOPES, `one of ${MISSING_SCOPES.join(', ')}`).default('update-targets'),
       })
       .superRefine((monitor, context) => {
         if (monitor.sweepMinutes < monitor.inventoryMinutes) {
@@ -447,6 +461,15 @@ export const environmentSchema = z
             message: `at least agentMonitor.inventoryMinutes (${monitor.inventoryMinutes}): every inventory run reads a part of the sweep`,
           });
         }
+      })
+      .prefault({}),
+    /** The weekly fleet report: whether the fleet is really current, one mail (and chat message) a week. */
+    weeklyReport: z
+      .strictObject({
+        /** When the report is sent (UTC): Monday 09:00 JST by default. */
+        schedule: schedule.default('cron(0 0 ? * MON *)'),
+        /** The CloudWatch Agent's metric namespace (its configuration's `namespace`, CWAgent unless changed). */
+        cloudWatchAgentNamespace: metricNamespaceName.default('CWAgent'),
       })
       .prefault({}),
     lambdaPackaging: z.enum(LAMBDA_PACKAGING_MODES, `one of ${LAMBDA_PACKAGING_MODES.join(', ')}`).default('archive'),

@@ -15,7 +15,13 @@ export interface EnvironmentNames {
   readonly agentAlarmPrefix: string;
   /** CloudWatch namespace of the agent monitor's metrics. */
   readonly metricNamespace: string;
-  readonly functionNames: { readonly notifier: string; readonly agentWatch: string; readonly fleetInventory: string; readonly subscriptionCheck: string };
+  readonly functionNames: {
+    readonly notifier: string;
+    readonly agentWatch: string;
+    readonly fleetInventory: string;
+    readonly subscriptionCheck: string;
+    readonly weeklyReport: string;
+  };
   readonly ruleNames: {
     readonly failedCommands: string;
     readonly failedAssociations: string;
@@ -24,6 +30,7 @@ export interface EnvironmentNames {
     readonly agentWatchSchedule: string;
     readonly fleetInventorySchedule: string;
     readonly subscriptionCheckSchedule: string;
+    readonly weeklyReportSchedule: string;
   };
   /** The agent health monitor's DynamoDB table of the nodes in scope and their alarms. */
   readonly nodeRegistryTable: string;
@@ -78,6 +85,7 @@ export function environmentNames(environment: string): EnvironmentNames {
       agentWatch: named('agent-watch'),
       fleetInventory: named('fleet-inventory'),
       subscriptionCheck: named('subscription-check'),
+      weeklyReport: named('weekly-report'),
     },
     ruleNames: {
       failedCommands: named('failed-commands'),
@@ -87,6 +95,7 @@ export function environmentNames(environment: string): EnvironmentNames {
       agentWatchSchedule: named('agent-watch-schedule'),
       fleetInventorySchedule: named('fleet-inventory-schedule'),
       subscriptionCheckSchedule: named('subscription-check-schedule'),
+      weeklyReportSchedule: named('weekly-report-schedule'),
     },
     nodeRegistryTable: named('node-registry'),
     documentNames: { cloudWatchAgentUpdate: named(CLOUDWATCH_AGENT_UPDATE_DOCUMENT_SUFFIX) },

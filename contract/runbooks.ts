@@ -11,6 +11,7 @@ export const RUNBOOKS = {
   'notifier-or-monitor-failure': { ja: '通知・監視 Lambda の障害', en: 'Notifier or monitor failure' },
   'unconfirmed-subscriptions': { ja: 'メール購読が未確認', en: 'Unconfirmed e-mail subscriptions' },
   'subscription-lost': { ja: '障害通知が届かない宛先がある', en: 'Addresses that no longer get alerts' },
+  'weekly-report': { ja: '週次フリートレポート', en: 'Weekly fleet report' },
 } as const satisfies Record<string, Localized>;
 
 export type RunbookId = keyof typeof RUNBOOKS;

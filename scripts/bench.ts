@@ -18,8 +18,11 @@ import {
   type FleetFigures,
 } from './bench/fleet';
 import { benchSynth } from './bench/synth';
+import { benchWeeklyReport, type ReportFigures } from './bench/weekly-report';
+import { WEEKLY_REPORT_TIMEOUT_SECONDS } from '../stacks/weekly-report';
 
 const FLEET_SIZES = [1_000, 10_000, 50_000];
+const REPORT_FLEET_SIZES = [10_000, 50_000];
 
 async function main() {
   const synth = benchSynth();
@@ -141,6 +144,33 @@ async function main() {
       ];
       return [row('seed design', fleet.seed.cost, ''), row('product', fleet.product.cost, `${((fleet.product.cost.monthly / fleet.seed.cost.monthly) * 100).toFixed(0)}% of seed`)];
     }),
+  ]);
+
+  await benchReports(count, seconds);
+}
+
+async function benchReports(count: (value: number) => string, seconds: (value: number) => string) {
+  const reports: ReportFigures[] = [];
+  for (const nodes of REPORT_FLEET_SIZES) for (const week of ['usual', 'every node outdated'] as const) reports.push(await benchWeeklyReport(nodes, week));
+  section(
+    `Weekly report: the API calls of one run and its duration (${LATENCY_MS} ms a call; State Manager's 4 a second and CloudWatch's quotas enforced; a usual week has 0.5% of the nodes in each reported kind)`,
+  );
+  table([
+    ['nodes', 'week', 'calls by operation', 'calls', 'throttled', 'a call per node would be at least', 'run', 'timeout', 'mail', 'target'],
+    ...reports.map((report) => [
+      count(report.nodes),
+      report.week,
+      Object.entries(report.calls)
+        .map(([operation, calls]) => `${operation} ${count(calls)}`)
+        .join(', '),
+      count(report.totalCalls),
+      count(report.throttled),
+      `${count(report.perNodeCalls)} (${(report.perNodeCalls / report.totalCalls).toFixed(1)}x)`,
+      seconds(report.seconds),
+      seconds(WEEKLY_REPORT_TIMEOUT_SECONDS),
+      `${(report.mailBytes / 1024).toFixed(0)} KiB`,
+      `<= half the timeout: ${report.seconds <= WEEKLY_REPORT_TIMEOUT_SECONDS / 2 ? 'met' : 'MISSED'}`,
+    ]),
   ]);
 }
 

@@ -6,16 +6,19 @@
  */
 import type { Context } from 'aws-lambda';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import type { PublishCommandInput } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { PublishCommand, SNSClient, type PublishCommandInput } from '@aws-sdk/client-sns';
 import type { Language } from '../contract/languages';
 import { createNotifier } from '../lambdas/notifier/notifier';
 import { createSubscriptionCheck } from '../lambdas/subscription-check/check';
 import { DescribeAssociationExecutionsCommand, GetParameterCommand, ListCommandInvocationsCommand, SSMServiceException } from '@aws-sdk/client-ssm';
 import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { mockClient } from 'aws-sdk-client-mock';
 import type { Spoke } from '../contract/spokes';
 import { spokeAccess } from '../lambdas/notifier/spoke-access';
+import { createWeeklyReport } from '../lambdas/weekly-report/report';
+import { VirtualClock } from '../fixtures/virtual-clock';
+import { REPORT_ASSOCIATIONS, REPORT_CWAGENT_NAMESPACE, REPORT_MUTE_TAG, REPORT_TARGET_TAG, registryRecords, reportFleet, writeRegistry } from '../fixtures/weekly-report-fleet';
 import { ACCOUNT_DISPLAY_NAME, cannedAws, type CannedAws } from '../fixtures/canned-aws';
 import { answerCloudWatchAgentUpdateRuns, cloudWatchAgentUpdateInvocation } from '../fixtures/cloudwatch-agent-update';
 import {
@@ -43,6 +46,7 @@ export interface PreviewedAlert {
 
 const NOTIFIER = 'ssm-agent-ops-prod-notifier';
 const SUBSCRIPTION_CHECK = 'ssm-agent-ops-prod-subscription-check';
+const WEEKLY_REPORT = 'ssm-agent-ops-prod-weekly-report';
 /** The contact the preview's mails name in their closing note. */
 export const PREVIEW_CONTACT: Record<Language, string> = { ja: '運用チームのリーダー (ops-lead@example.com)', en: 'the operations team lead (ops-lead@example.com)' };
 
@@ -181,6 +185,7 @@ export async function previewAlerts(language: Language): Promise<PreviewedAlert[
     alerts.push(alertOf(mail.title, mail.renderer, aws.mails().slice(before)));
   }
   alerts.push(await lostSubscriptions(language));
+  alerts.push(await weeklyFleetReport(language));
   return alerts;
 }
 
@@ -218,4 +223,55 @@ async function lostSubscriptions(language: Language): Promise<PreviewedAlert> {
   });
   await check({}, context(SUBSCRIPTION_CHECK));
   return alertOf('Addresses that no longer get alerts (subscription check)', 'renderLostSubscriptionsMail', aws.published());
+}
+
+/**
+ * The weekly report of a simulated fleet of 300 nodes with something in every section: outdated
+ * agents (failed, offline on update day, untargeted, updated before a newer release), untargeted and
+ * unmanaged instances, a failed and silent CloudWatch Agents, lost, stopped, muted and missing nodes.
+ */
+async function weeklyFleetReport(language: Language): Promise<PreviewedAlert> {
+  process.env.AWS_LAMBDA_FUNCTION_NAME = WEEKLY_REPORT;
+  const clock = new VirtualClock(Date.parse('2025-03-10T00:00:00Z'));
+  try {
+    const now = new Date(clock.now);
+    const fleet = reportFleet(300, now, undefined, { cloudWatchAgentRunDaysAgo: 3 });
+    const registryTable = 'ssm-agent-ops-prod-node-registry';
+    writeRegistry(fleet.aws, registryTable, registryRecords(fleet, now));
+    const sns = new SNSClient({ region: 'ap-northeast-1', credentials: { accessKeyId: 'preview', secretAccessKey: 'preview' } });
+    const published: PublishCommandInput[] = [];
+    mockClient(sns)
+      .on(PublishCommand)
+      .callsFake((input: PublishCommandInput) => {
+        published.push(input);
+        return { MessageId: `preview-${published.length}` };
+      });
+    const report = createWeeklyReport({
+      ssm: fleet.aws.ssm,
+      cloudwatch: fleet.aws.cloudwatch,
+      registry: fleet.aws.dynamodb,
+      sns,
+      accountDisplayName: async () => ACCOUNT_DISPLAY_NAME.value,
+      settings: {
+        topicArn: PROD_ALERT_TOPIC,
+        chatTopicArn: PROD_CHAT_TOPIC,
+        registryTable,
+        ssmAgentAssociationId: REPORT_ASSOCIATIONS.ssmAgent,
+        cloudWatchAgentAssociationId: REPORT_ASSOCIATIONS.cloudWatchAgent,
+        updateTargetTag: { key: REPORT_TARGET_TAG.key, values: [...REPORT_TARGET_TAG.values] },
+        muteTag: { ...REPORT_MUTE_TAG },
+        startGraceMinutes: 10,
+        missingScope: 'all-running',
+        cloudWatchAgentNamespace: REPORT_CWAGENT_NAMESPACE,
+        language,
+        timeZone: 'Asia/Tokyo',
+        environmentName: 'prod',
+        unsubscribeContact: PREVIEW_CONTACT[language],
+      },
+    });
+    await clock.run(() => report({}, context(WEEKLY_REPORT)));
+    return alertOf('Weekly fleet report (300 nodes, something in every section)', 'renderWeeklyReportMail', published);
+  } finally {
+    clock.uninstall();
+  }
 }

@@ -34,6 +34,8 @@ export interface AgentHealthMonitorProps {
   readonly alarmNamePrefix: string;
   /** Only nodes with this tag are watched; every managed node when absent. */
   readonly scopeTag?: { readonly key: string; readonly values: readonly string[] };
+  /** Tag keys the registry records for every node besides the scope tag (read by the weekly report). */
+  readonly trackedTagKeys?: readonly string[];
   /** Minutes between inventory runs (membership reconciled). */
   readonly inventoryMinutes: number;
   /** Minutes in which every known node is read once without a status filter. */
@@ -99,6 +101,7 @@ export class AgentHealthMonitor extends Construct {
         inventoryMinutes: props.inventoryMinutes,
         sweepMinutes: props.sweepMinutes,
         alarmWritesPerSecond: props.alarmWritesPerSecond,
+        trackedTagKeys: props.trackedTagKeys && props.trackedTagKeys.length > 0 ? [...props.trackedTagKeys] : undefined,
       }),
     });
 

@@ -22,6 +22,7 @@ import { Notifier } from './notifier';
 import { SelfMonitoring } from './self-monitoring';
 import { SpokeReadRole } from './spoke-read-role';
 import { SubscriptionCheck } from './subscription-check';
+import { WeeklyReport } from './weekly-report';
 
 export interface SsmAgentOpsStackProps {
   readonly settings: EnvironmentSettings;
@@ -53,6 +54,7 @@ export class SsmAgentOpsStack extends TerraformStack {
   readonly alertTopic?: AlertTopic;
   readonly notifier?: Notifier;
   readonly subscriptionCheck?: SubscriptionCheck;
+  readonly weeklyReport?: WeeklyReport;
   readonly chatChannel?: ChatChannel;
   readonly dashboard?: Dashboard;
   readonly hubBus?: HubBus;
@@ -156,6 +158,7 @@ export class SsmAgentOpsStack extends TerraformStack {
       inventoryMinutes: settings.agentMonitor.inventoryMinutes,
       sweepMinutes: settings.agentMonitor.sweepMinutes,
       alarmWritesPerSecond: settings.agentMonitor.alarmWritesPerSecond,
+      trackedTagKeys: [settings.updateTargets.tagKey, settings.agentMonitor.muteTag.key],
       notifier: alerts,
       selfMonitoring: this.selfMonitoring,
     });
@@ -164,7 +167,8 @@ export class SsmAgentOpsStack extends TerraformStack {
       // The hub's part that reads the regional one (its functions, its rules): a hub-only construct
       // that needs the regional resources goes here.
       this.subscriptionCheck = this.addSubscriptionCheck(this.alertTopic);
-      this.dashboard = this.addDashboard(this.alertTopic, this.notifier, this.subscriptionCheck);
+      this.weeklyReport = this.addWeeklyReport(this.alertTopic, this.notifier);
+      this.dashboard = this.addDashboard(this.alertTopic, this.notifier, [this.subscriptionCheck.function, this.weeklyReport.function]);
       if (this.role.kind === 'hub') {
         this.hubBus = new HubBus(this, 'hub-bus', {
           names: names.hub,
@@ -275,7 +279,33 @@ export class SsmAgentOpsStack extends TerraformStack {
     });
   }
 
-  private addDashboard(alertTopic: AlertTopic, notifier: Notifier, subscriptionCheck: SubscriptionCheck): Dashboard {
+  private addWeeklyReport(alertTopic: AlertTopic, notifier: Notifier): WeeklyReport {
+    const { settings, names } = this;
+    return new WeeklyReport(this, 'weekly-report', {
+      functionName: names.functionNames.weeklyReport,
+      scheduleRuleName: names.ruleNames.weeklyReportSchedule,
+      schedule: settings.weeklyReport.schedule,
+      location: this.location,
+      bundleDir: join(this.bundlesDir, 'weekly-report'),
+      packaging: settings.lambdaPackaging,
+      logRetentionDays: settings.logRetentionDays,
+      alertTopic,
+      accountDisplayName: this.accountDisplayName,
+      registry: this.agentHealthMonitor.registry,
+      associationIds: { ssmAgent: this.agentUpdates.ssmAgent.associationId, cloudWatchAgent: this.agentUpdates.cloudWatchAgent.associationId },
+      updateTargetTag: { key: settings.updateTargets.tagKey, values: settings.updateTargets.tagValues },
+      muteTag: settings.agentMonitor.muteTag,
+      startGraceMinutes: settings.agentMonitor.startGraceMinutes,
+      missingScope: settings.agentMonitor.missingScope,
+      registryScopedToTargets: settings.agentMonitor.scope === 'update-targets',
+      cloudWatchAgentNamespace: settings.weeklyReport.cloudWatchAgentNamespace,
+      mail: this.mailSettings,
+      deadLetterQueue: notifier.deadLetterQueue,
+      selfMonitoring: this.selfMonitoring,
+    });
+  }
+
+  private addDashboard(alertTopic: AlertTopic, notifier: Notifier, hubFunctions: readonly { functionName: string }[]): Dashboard {
     const { settings, names } = this;
     return new Dashboard(this, 'dashboard', {
       name: names.stackName,
@@ -288,7 +318,7 @@ export class SsmAgentOpsStack extends TerraformStack {
         notifier.function.functionName,
         this.agentHealthMonitor.watch.functionName,
         this.agentHealthMonitor.inventory.functionName,
-        subscriptionCheck.function.functionName,
+        ...hubFunctions.map((fn) => fn.functionName),
       ],
       configuredAddresses: settings.alerts.emails.length,
     });

@@ -31,6 +31,7 @@ const inventory: FleetInventoryEnvironmentSettings = {
   inventoryMinutes: 15,
   sweepMinutes: 120,
   alarmWritesPerSecond: 2.5,
+  trackedTagKeys: ['ope-type', 'ssm-agent-ops:mute'],
 };
 
 const subscriptionCheck: SubscriptionCheckEnvironmentSettings = {

@@ -12,6 +12,7 @@ describe('environment names', () => {
         agentWatch: 'ssm-agent-ops-prod-agent-watch',
         fleetInventory: 'ssm-agent-ops-prod-fleet-inventory',
         subscriptionCheck: 'ssm-agent-ops-prod-subscription-check',
+        weeklyReport: 'ssm-agent-ops-prod-weekly-report',
       },
       ruleNames: {
         failedCommands: 'ssm-agent-ops-prod-failed-commands',
@@ -21,6 +22,7 @@ describe('environment names', () => {
         agentWatchSchedule: 'ssm-agent-ops-prod-agent-watch-schedule',
         fleetInventorySchedule: 'ssm-agent-ops-prod-fleet-inventory-schedule',
         subscriptionCheckSchedule: 'ssm-agent-ops-prod-subscription-check-schedule',
+        weeklyReportSchedule: 'ssm-agent-ops-prod-weekly-report-schedule',
       },
       documentNames: { cloudWatchAgentUpdate: 'ssm-agent-ops-prod-cloudwatch-agent-update' },
       nodeRegistryTable: 'ssm-agent-ops-prod-node-registry',

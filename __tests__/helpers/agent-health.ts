@@ -17,7 +17,7 @@ export const PROD = {
 } as const;
 
 /** The inventory as deployed by default. */
-export const INVENTORY_DEFAULTS: InventorySettings = { ...PROD, scopeTag: undefined, ...AGENT_MONITOR_DEFAULTS };
+export const INVENTORY_DEFAULTS: InventorySettings = { ...PROD, scopeTag: undefined, trackedTagKeys: undefined, ...AGENT_MONITOR_DEFAULTS };
 
 export const alarmName = (instanceId: string) => `${PROD.alarmNamePrefix}${instanceId}`;
 

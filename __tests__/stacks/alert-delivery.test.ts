@@ -121,6 +121,7 @@ describe('chat delivery', () => {
     expect(filters.map((filter) => filter.log_group_name).sort()).toEqual([
       expect.stringContaining('notifier_function_log-group'),
       expect.stringContaining('subscription-check_function_log-group'),
+      expect.stringContaining('weekly-report_function_log-group'),
     ]);
     for (const filter of filters) {
       expect(filter.pattern).toBe('{ $.chatDelivery = "failed" }');

@@ -318,6 +318,7 @@ describe('self-monitoring alarms', () => {
       'ssm-agent-ops-prod-subscription-check-errors',
       'ssm-agent-ops-prod-subscription-check-heartbeat',
       'ssm-agent-ops-prod-undelivered-alerts',
+      'ssm-agent-ops-prod-weekly-report-errors',
     ]);
   });
 });

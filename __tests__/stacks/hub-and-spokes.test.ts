@@ -48,7 +48,7 @@ describe('standalone environments', () => {
     expect(standalone).toEqual(synthStack(exampleSettings(name)));
     expect(standalone.terraform.backend.s3.key).toBe(`ssm-agent-ops/${name}/terraform.tfstate`);
     expect(resourcesOf(standalone, 'aws_lambda_function').map((fn) => fn.function_name).sort()).toEqual(
-      ['agent-watch', 'fleet-inventory', 'notifier', 'subscription-check'].map((suffix) => `ssm-agent-ops-${name}-${suffix}`),
+      ['agent-watch', 'fleet-inventory', 'notifier', 'subscription-check', 'weekly-report'].map((suffix) => `ssm-agent-ops-${name}-${suffix}`),
     );
     expect(resourcesOf(standalone, 'aws_cloudwatch_event_bus')).toEqual([]);
   });

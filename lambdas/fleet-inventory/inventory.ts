@@ -91,7 +91,7 @@ export function createInventory(dependencies: InventoryDependencies) {
   const { ssm, ec2, cloudwatch, settings } = dependencies;
   const alarmSettings = { namespace: settings.namespace, alarmNamePrefix: settings.alarmNamePrefix };
   const version = agentAlarmVersion(alarmSettings);
-  const trackedTagKeys = settings.scopeTag ? [settings.scopeTag.key] : [];
+  const trackedTagKeys = [...new Set([...(settings.scopeTag ? [settings.scopeTag.key] : []), ...(settings.trackedTagKeys ?? [])])];
 
   return async function handler(event: unknown, context: Context): Promise<InventoryRunSummary> {
     logger.addContext(context);

@@ -30,3 +30,25 @@ export function snsTopicUrl(region: string, topicArn: string): string | undefine
   const host = regionFacts(region).consoleHost;
   return host ? `https://${host}/sns/v3/home?region=${region}#/topic/${topicArn}` : undefined;
 }
+
+/** Fleet Manager's list of the managed nodes, in a region. */
+export function managedNodesUrl(region: string): string | undefined {
+  return consoleUrl(region, 'fleet-manager/managed-nodes');
+}
+
+/** State Manager's list of associations, in a region. */
+export function stateManagerUrl(region: string): string | undefined {
+  return consoleUrl(region, 'state-manager');
+}
+
+/** The EC2 console's list of instances, in a region. */
+export function ec2InstancesUrl(region: string): string | undefined {
+  const host = regionFacts(region).consoleHost;
+  return host ? `https://${host}/ec2/home?region=${region}#Instances:` : undefined;
+}
+
+/** The CloudWatch console's metrics browser, in a region. */
+export function cloudWatchMetricsUrl(region: string): string | undefined {
+  const host = regionFacts(region).consoleHost;
+  return host ? `https://${host}/cloudwatch/home?region=${region}#metricsV2:` : undefined;
+}

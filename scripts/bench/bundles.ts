@@ -9,6 +9,7 @@ import { fleetInventoryEnvironment } from '../../contract/fleet-inventory-enviro
 import { environmentNames } from '../../contract/names';
 import { notifierEnvironment } from '../../contract/notifier-environment';
 import { subscriptionCheckEnvironment } from '../../contract/subscription-check-environment';
+import { weeklyReportEnvironment } from '../../contract/weekly-report-environment';
 import { bundleOptions, lambdaNames, DIST_DIR, LAMBDAS_DIR } from '../build';
 import { measureNode, median } from './measure';
 
@@ -33,6 +34,7 @@ const STAND_IN_ENVIRONMENTS: Record<string, Record<string, string>> = {
     alarmNamePrefix: BENCH.agentAlarmPrefix,
     registryTable: BENCH.nodeRegistryTable,
     scopeTag: undefined,
+    trackedTagKeys: undefined,
     ...AGENT_MONITOR_DEFAULTS,
   }),
   'subscription-check': subscriptionCheckEnvironment.encode({
@@ -42,6 +44,23 @@ const STAND_IN_ENVIRONMENTS: Record<string, Record<string, string>> = {
     namespace: BENCH.metricNamespace,
     maxPendingHours: 24,
     displayNameParameter: '/ops/ssm-agent-ops/bench/account-display-name',
+    language: 'ja',
+    timeZone: 'Asia/Tokyo',
+    environmentName: 'bench',
+    runbookBaseUrl: undefined,
+  }),
+  'weekly-report': weeklyReportEnvironment.encode({
+    topicArn: 'arn:aws:sns:ap-northeast-1:123456789012:OPE',
+    displayNameParameter: '/ops/ssm-agent-ops/bench/account-display-name',
+    registryTable: BENCH.nodeRegistryTable,
+    ssmAgentAssociationId: '8dc7f3b1-1f3a-4c55-9a2e-0e5b7a1c2d01',
+    cloudWatchAgentAssociationId: '8dc7f3b1-1f3a-4c55-9a2e-0e5b7a1c2d02',
+    updateTargetTag: { key: 'ope-type', values: ['auto'] },
+    muteTag: { key: 'ssm-agent-ops:mute', value: 'true' },
+    startGraceMinutes: 10,
+    missingScope: 'update-targets',
+    registryScopedToTargets: undefined,
+    cloudWatchAgentNamespace: 'CWAgent',
     language: 'ja',
     timeZone: 'Asia/Tokyo',
     environmentName: 'bench',

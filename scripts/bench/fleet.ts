@@ -41,6 +41,7 @@ const SETTINGS: InventorySettings = {
   alarmNamePrefix: 'ssm-agent-ops-bench-agent-',
   registryTable: 'ssm-agent-ops-bench-node-registry',
   scopeTag: undefined,
+  trackedTagKeys: undefined,
   ...AGENT_MONITOR_DEFAULTS,
 };
 

@@ -20,6 +20,7 @@ describe('the packaged fleet inventory', () => {
       inventoryMinutes: 15,
       sweepMinutes: 120,
       alarmWritesPerSecond: 3,
+      trackedTagKeys: ['ope-type', 'ssm-agent-ops:mute'],
     });
   });
 
