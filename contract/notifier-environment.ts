@@ -7,6 +7,8 @@ const fields = {
   idempotencyTable: text('IDEMPOTENCY_TABLE'),
   watchedStatuses: list('WATCHED_STATUSES'),
   agentAlarmPrefix: text('AGENT_ALARM_PREFIX'),
+  /** The agent watch's mail decisions: what to do with an agent alarm's event. */
+  notesTable: text('ALERT_NOTES_TABLE'),
   ...mailVariables,
 };
 

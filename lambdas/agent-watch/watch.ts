@@ -1,23 +1,34 @@
 import type { Context } from 'aws-lambda';
 import { DescribeAlarmsCommand, type CloudWatchClient, type MetricDatum } from '@aws-sdk/client-cloudwatch';
+import type { EC2Client } from '@aws-sdk/client-ec2';
+import type { LambdaClient } from '@aws-sdk/client-lambda';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { SLICED_READS_METRIC } from '../../contract/agent-metrics';
 import type { AgentWatchEnvironmentSettings } from '../../contract/agent-watch-environment';
+import { AGENT_DIGEST_DETAIL_TYPE } from '../../contract/events';
 import { instanceIdOfAlarm } from '../shared/agent-alarm';
+import { AlertNotes, type Direction, type StormState } from '../shared/alert-notes';
+import { classifyFailure, describeFailure } from '../shared/aws-errors';
+import { readInstanceFacts, type InstanceFacts } from '../shared/instance-facts';
+import { digestDetail, originOf, sendToNotifier } from '../shared/product-events';
 import { IDS_PER_QUERY, NODES_PER_PAGE, NOT_ONLINE_STATUSES, readByIds, readPages, type NodeStatus } from '../shared/managed-nodes';
 import { publishMetrics } from '../shared/metrics';
 import { NodeRegistry, type InventoryState, type NodeRecord } from '../shared/node-registry';
 import { logger } from '../shared/powertools';
 import { Deadline } from '../shared/run-deadline';
 import { TokenBucket } from '../shared/token-bucket';
-import { decide, heartbeat, lostCandidates, metricData, recoveryCandidates, type WatchDecision } from './watch-plan';
+import { afterDigest, anyStormOpen, planMail, type MailPlan, type Transition } from './mail-plan';
+import { decide, heartbeat, instancesToJudge, lostCandidates, metricData, recoveryCandidates, type WatchDecision } from './watch-plan';
 
 export type WatchSettings = AgentWatchEnvironmentSettings;
 
 export interface WatchDependencies {
   ssm: SSMClient;
   cloudwatch: CloudWatchClient;
+  ec2: EC2Client;
+  lambda: LambdaClient;
+  /** The DynamoDB client of the node registry and the alert notes. */
   registry: DynamoDBDocumentClient;
   settings: WatchSettings;
 }
@@ -29,6 +40,13 @@ export interface WatchRunSummary {
   lost: number;
   recovered: number;
   held: number;
+  /** Nodes in ALARM whose instance was stopped: they get a 0 and one "stopped" mail. */
+  stopped: number;
+  /** Transitions of muted instances (never mailed). */
+  muted: number;
+  /** Transitions left to digests, and digests handed to the notifier. */
+  digested: number;
+  digestsSent: number;
   /** `pages`: the status-filtered list read page by page; `sliced`: the known nodes read by ID. */
   mode: 'pages' | 'sliced';
   /** Whether every node not online was read (the heartbeat is published only then). */
@@ -51,6 +69,10 @@ const DESCRIBE_ALARMS_PER_SECOND = 4;
  * container: it changes at most once an inventory period, and the counts it gives may lag that much.
  */
 const STATE_REUSE_MS = 10 * 60 * 1000;
+/** DescribeInstances calls in flight at once. */
+const EC2_READ_CONCURRENCY = 4;
+/** How long what EC2 said about a running instance is reused (a stop is noticed this late at most). */
+const RUNNING_FACTS_REUSE_MS = 5 * 60 * 1000;
 /** Registry items per parallel scan when the known nodes are needed (IDs only, but Scan pages count whole items). */
 const NODES_PER_SCAN_SEGMENT = 5000;
 const MAX_SCAN_SEGMENTS = 16;
@@ -71,6 +93,12 @@ export function createWatch(dependencies: WatchDependencies) {
   // Kept across runs of a warm container; a cold start reads them again.
   let cachedState: { state?: InventoryState; readAt: number } | undefined;
   let cachedIds: { generation: number; ids: string[] } | undefined;
+  // What EC2 said, per instance, until when it may be reused; and when each node was first seen not online.
+  const factsCache = new Map<string, { facts: InstanceFacts | null; readAt: number; until: number }>();
+  const firstSeenNotOnline = new Map<string, number>();
+  // Whether a storm was open at the end of the last run; unknown after a cold start (then it is read).
+  let stormOpen: boolean | undefined;
+  const startGraceMs = settings.startGraceMinutes * 60_000;
 
   return async function handler(_event: unknown, context: Context): Promise<WatchRunSummary> {
     logger.addContext(context);
@@ -91,6 +119,14 @@ export function createWatch(dependencies: WatchDependencies) {
       const recovering = recoveryCandidates(notOnline.nodes, notOnline.complete, alarmed.ids);
       const confirmations = recovering.length === 0 ? new Map<string, NodeStatus>() : reads.passed ? undefined : await confirm(recovering, reads);
 
+      noteFirstSeen(notOnline.nodes, notOnline.complete, at);
+      const withAlarm = candidates.filter((id) => {
+        const record = looked.nodes.get(id);
+        return record !== undefined && !record.departedAt && record.alarm !== undefined;
+      });
+      const judged = instancesToJudge(withAlarm, notOnline.nodes, alarmed.ids, confirmations ? recovering : []);
+      const instances = await instanceFacts(judged, at, reads);
+
       const decision = decide({
         notOnline: notOnline.nodes,
         notOnlineComplete: notOnline.complete,
@@ -98,8 +134,14 @@ export function createWatch(dependencies: WatchDependencies) {
         records: looked.nodes,
         confirmations,
         state: cachedState?.state ?? stateNow,
+        instances,
+        judging: { muteTag: settings.muteTag, startGraceMs, at },
       });
       logHeld(decision);
+
+      const transitions = transitionsOf(decision, notOnline.nodes, confirmations, instances, looked.nodes);
+      const mail = await decideMail(transitions, at, reads);
+      const digests = await sendDigests(mail, at, end, context);
 
       const extra: MetricDatum[] = notOnline.mode === 'sliced' ? [{ MetricName: SLICED_READS_METRIC, Value: 1, Unit: 'Count', Timestamp: at }] : [];
       const { published } = await publishMetrics(
@@ -109,12 +151,17 @@ export function createWatch(dependencies: WatchDependencies) {
         notOnline.complete ? [heartbeat(at)] : [],
         end.signal,
       );
+      if (digests.refused) throw digests.refused;
       const summary: WatchRunSummary = {
         notOnline: notOnline.nodes.length,
         alarmed: alarmed.ids.size,
         lost: decision.lost.length,
         recovered: decision.recovered.length,
         held: decision.held.length,
+        stopped: decision.stopped.length,
+        muted: transitions.filter((transition) => transition.muted).length,
+        digested: [...(mail?.decisions.values() ?? [])].filter((note) => note.decision === 'digest').length,
+        digestsSent: digests.sent,
         mode: notOnline.mode,
         complete: notOnline.complete,
         published,
@@ -127,6 +174,116 @@ export function createWatch(dependencies: WatchDependencies) {
       end.dispose();
     }
   };
+
+  /** Remembers when each node was first seen not online: what EC2 said before that is not reused for it. */
+  function noteFirstSeen(nodes: readonly NodeStatus[], complete: boolean, at: Date) {
+    const now = new Set(nodes.map((node) => node.instanceId));
+    for (const id of now) if (!firstSeenNotOnline.has(id)) firstSeenNotOnline.set(id, at.getTime());
+    if (complete) for (const id of [...firstSeenNotOnline.keys()]) if (!now.has(id)) firstSeenNotOnline.delete(id);
+  }
+
+  /**
+   * What EC2 says about the instances to judge: read for every lost candidate first seen not online
+   * since it was last read (an inventory snapshot or an earlier read may predate its stop), reused
+   * otherwise while it holds. A stopped instance's answer is reused for the start grace period: an
+   * instance started within that time would not be judged yet anyway. Instances that could not be
+   * read are absent (the run holds them); a refused read fails the run.
+   */
+  async function instanceFacts(judged: { fresh: string[]; alarmed: string[] }, at: Date, deadline: Deadline): Promise<Map<string, InstanceFacts | null>> {
+    const now = at.getTime();
+    const result = new Map<string, InstanceFacts | null>();
+    const toRead: string[] = [];
+    for (const id of [...new Set([...judged.fresh, ...judged.alarmed])]) {
+      const cached = factsCache.get(id);
+      const seen = firstSeenNotOnline.get(id) ?? 0;
+      const usable = cached && now < cached.until && (!judged.fresh.includes(id) || cached.readAt >= seen);
+      if (usable) result.set(id, cached.facts);
+      else toRead.push(id);
+    }
+    for (const [id, cached] of factsCache) if (now >= cached.until) factsCache.delete(id);
+    if (toRead.length === 0 || deadline.passed) return result;
+    try {
+      const { facts } = await readInstanceFacts(dependencies.ec2, toRead.sort(), { concurrency: EC2_READ_CONCURRENCY, signal: deadline.signal });
+      for (const id of toRead) {
+        const read = facts.get(id) ?? null;
+        result.set(id, read);
+        factsCache.set(id, { facts: read, readAt: now, until: reuseUntil(read, now) });
+      }
+    } catch (error) {
+      if (!deadline.signal.aborted && classifyFailure(error) === 'refused') throw error;
+      logger.warn('What EC2 says about the instances to judge could not be read; they wait for the next run', { instances: toRead.length, ...describeFailure(error) });
+    }
+    return result;
+  }
+
+  function reuseUntil(facts: InstanceFacts | null, now: number): number {
+    if (!facts || facts.state === 'pending') return now;
+    if (facts.state !== 'running') return now + Math.max(60_000, startGraceMs);
+    const graceEnds = facts.launchedAt ? facts.launchedAt.getTime() + startGraceMs : 0;
+    return graceEnds > now ? graceEnds : now + RUNNING_FACTS_REUSE_MS;
+  }
+
+  /**
+   * Decides how each transition is mailed and writes those decisions (and the storm state) before any
+   * value is published, so that the notifier finds them when the alarms move. Runs without transitions
+   * read nothing unless a storm is open (its digests may be due). A failure to write fails the run
+   * before any value is published: the next run decides again.
+   */
+  async function decideMail(transitions: Transition[], at: Date, deadline: Deadline): Promise<MailPlan | undefined> {
+    if (transitions.length === 0 && stormOpen === false) return undefined;
+    const notes = new AlertNotes(dependencies.registry, settings.notesTable, deadline.signal);
+    const { notes: existing, storms } = await notes.read(
+      transitions.map((transition) => transition.instanceId),
+      true,
+    );
+    const plan = planMail(transitions, existing, storms, settings.storm, at);
+    await notes.write(plan.notes, plan.storms, at);
+    stormOpen = anyStormOpen(new Map([...storms, ...plan.storms.map((state) => [state.direction, state] as const)]));
+    return plan;
+  }
+
+  /**
+   * Hands every digest that is due to the notifier, each once its window has closed, and marks it
+   * done in the storm state. A digest that could not be handed over stays due for the next run, which
+   * hands over the same digest ID (the notifier mails each ID once). Transient failures wait quietly;
+   * a refused call is returned so that the run fails after publishing its values.
+   */
+  async function sendDigests(plan: MailPlan | undefined, at: Date, deadline: Deadline, context: Context): Promise<{ sent: number; refused?: unknown }> {
+    if (!plan || plan.due.length === 0) return { sent: 0 };
+    const notes = new AlertNotes(dependencies.registry, settings.notesTable, deadline.signal);
+    const storms = new Map<Direction, StormState>(plan.storms.map((state) => [state.direction, state]));
+    let sent = 0;
+    let refused: unknown;
+    for (const digest of plan.due) {
+      try {
+        const listed = new Map((await notes.digestNotes(digest.digestId)).map((note) => [note.instanceId, note]));
+        // The index is eventually consistent: this run's own notes are added from memory.
+        for (const note of plan.notes) if (note.digestId === digest.digestId) listed.set(note.instanceId, note);
+        if (listed.size > 0) {
+          const detail = digestDetail(digest, [...listed.values()].map(({ instanceId, state, name, platform, lastPingAt }) => ({ instanceId, state, name, platform, lastPingAt })));
+          await sendToNotifier(dependencies.lambda, settings.notifierFunction, originOf(context.invokedFunctionArn), { id: digest.digestId, detailType: AGENT_DIGEST_DETAIL_TYPE, detail }, at, deadline.signal);
+          sent += 1;
+          logger.info('Digest handed to the notifier', { digestId: digest.digestId, nodes: listed.size });
+        }
+        const state = storms.get(digest.direction);
+        if (state) storms.set(digest.direction, afterDigest(state, digest, settings.storm, at));
+      } catch (error) {
+        if (!deadline.signal.aborted && classifyFailure(error) === 'refused') refused = error;
+        logger.warn('Digest not handed over yet; the next run tries again', { digestId: digest.digestId, ...describeFailure(error) });
+        break;
+      }
+    }
+    if (sent > 0 || plan.due.length > 0) {
+      try {
+        await notes.write([], [...storms.values()], at);
+        stormOpen = anyStormOpen(storms);
+      } catch (error) {
+        // The digests are handed over again next run under the same IDs; the notifier mails them once.
+        logger.warn('Storm state not saved after handing over digests', describeFailure(error));
+      }
+    }
+    return { sent, refused };
+  }
 
   /** The inventory's state, reused for a few minutes. */
   async function inventoryState(registry: NodeRegistry, at: Date): Promise<InventoryState | undefined> {
@@ -222,6 +379,34 @@ export function createWatch(dependencies: WatchDependencies) {
       if (deadline.signal.aborted) return undefined;
       throw error;
     }
+  }
+
+  function transitionsOf(
+    decision: WatchDecision,
+    notOnline: readonly NodeStatus[],
+    confirmations: ReadonlyMap<string, NodeStatus> | undefined,
+    instances: ReadonlyMap<string, InstanceFacts | null>,
+    records: ReadonlyMap<string, NodeRecord>,
+  ): Transition[] {
+    const listed = new Map(notOnline.map((node) => [node.instanceId, node]));
+    const describe = (id: string, direction: Direction, state: string, status: NodeStatus | undefined): Transition => {
+      const facts = instances.get(id) ?? undefined;
+      const record = records.get(id);
+      return {
+        instanceId: id,
+        direction,
+        muted: direction === 'lost' ? false : decision.muted.has(id),
+        state,
+        name: facts?.name ?? record?.name,
+        platform: status?.platformName ?? facts?.platform ?? record?.platform ?? status?.platformType,
+        lastPingAt: status?.lastPingAt?.toISOString(),
+      };
+    };
+    return [
+      ...decision.lost.map((id) => describe(id, 'lost', listed.get(id)?.pingStatus ?? 'ConnectionLost', listed.get(id))),
+      ...decision.recovered.map((id) => describe(id, 'back', 'Online', confirmations?.get(id))),
+      ...decision.stopped.map((node) => describe(node.instanceId, 'back', node.state, listed.get(node.instanceId) ?? confirmations?.get(node.instanceId))),
+    ];
   }
 
   function logHeld(decision: WatchDecision) {
