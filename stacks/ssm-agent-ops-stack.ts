@@ -118,6 +118,7 @@ export class SsmAgentOpsStack extends TerraformStack {
       },
       watchedStatuses: settings.failureAlerts.statuses,
       agentAlarmPrefix: names.agentAlarmPrefix,
+      alertNotesTable: names.alertNotesTable,
       selfMonitoring: this.selfMonitoring,
     });
     this.failureAlerts = new FailureAlerts(this, 'failure-alerts', {
@@ -135,6 +136,7 @@ export class SsmAgentOpsStack extends TerraformStack {
         alarmState: names.ruleNames.agentAlarmState,
       },
       registryTableName: names.nodeRegistryTable,
+      notesTableName: names.alertNotesTable,
       location: this.location,
       bundlesDir: props.bundlesDir,
       packaging: settings.lambdaPackaging,
@@ -148,6 +150,11 @@ export class SsmAgentOpsStack extends TerraformStack {
       inventoryMinutes: settings.agentMonitor.inventoryMinutes,
       sweepMinutes: settings.agentMonitor.sweepMinutes,
       alarmWritesPerSecond: settings.agentMonitor.alarmWritesPerSecond,
+      muteTag: settings.agentMonitor.muteTag,
+      startGraceMinutes: settings.agentMonitor.startGraceMinutes,
+      missingScope: settings.agentMonitor.missingScope,
+      updateTargetTag: { key: settings.updateTargets.tagKey, values: settings.updateTargets.tagValues },
+      storm: settings.agentMonitor.storm,
       notifier: this.notifier,
       selfMonitoring: this.selfMonitoring,
     });

@@ -287,6 +287,12 @@ export class FleetBook {
     return { nodes: this.records.size, registered: wanted.length, unknownStatus: wanted.filter((record) => record.ping !== undefined && !isKnownPingStatus(record.ping)).length };
   }
 
+  /** Sets facts of a record the run learned elsewhere (missing-instance bookkeeping); unknown IDs are ignored. */
+  patch(id: string, facts: Partial<Omit<NodeRecord, 'id'>>): void {
+    const record = this.records.get(id);
+    if (record) this.update(record, facts);
+  }
+
   /** Records to write and IDs to remove since the last call, which forgets them. */
   takeChanges(): { puts: NodeRecord[]; deletes: string[] } {
     const puts = [...this.changed].map((id) => this.records.get(id)!).filter(Boolean);

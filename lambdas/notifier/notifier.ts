@@ -10,6 +10,8 @@ import { PACKAGE_DOCUMENT } from '../../contract/ssm-documents';
 import { logger } from '../shared/powertools';
 import { errorName } from '../shared/sdk';
 import { renderAgentAlarmMail } from './agent-alarm-mail';
+import { renderAgentDigestMail, renderInstanceStoppedMail, renderUnmanagedInstanceMail } from './agent-health-mail';
+import { isCurrent, isStoppedState, noteId, type AlertNotes, type TransitionNote } from '../shared/alert-notes';
 import { renderAssociationRunMail } from './association-run-mail';
 import {
   parseNotifierEvent,
@@ -33,6 +35,8 @@ export interface NotifierDependencies {
   tagging: ResourceGroupsTaggingAPIClient;
   sns: SNSClient;
   persistenceStore: BasePersistenceLayer;
+  /** The agent watch's mail decisions. */
+  notes: Pick<AlertNotes, 'read'>;
   /** The account's display name, or undefined when it cannot be read (mails then show the ID). */
   accountDisplayName: () => Promise<string | undefined>;
   settings: NotifierSettings;
@@ -68,7 +72,12 @@ type MailKey =
   | { associationId: string; instanceId: string; executedAt: string }
   | { associationRun: string; executedAt: string }
   | { agentAlarm: string; state: string; since: string }
+  | { agentDigest: string }
+  | { unmanagedInstances: string }
   | { rejectedEvent: string };
+
+/** How far the watch's clock may run ahead of CloudWatch's when judging whether a note came before its alarm change. */
+const NOTE_CLOCK_SKEW_MS = 60_000;
 
 /** How long a sent mail is remembered: longer than EventBridge and Lambda keep retrying an event. */
 const REMEMBER_SENT_MAILS_SECONDS = 24 * 60 * 60;
@@ -178,8 +187,35 @@ export function createNotifier(dependencies: NotifierDependencies) {
         return;
       case 'agent-alarm': {
         logger.info('Event received', { kind: parsed.kind, eventId: parsed.eventId, instanceId: parsed.instanceId });
+        const note = await noteOf(parsed);
+        if (note && note.decision !== 'single') {
+          logger.info('Agent alarm needs no mail of its own', { instanceId: parsed.instanceId, state: parsed.state, decision: note.decision, digestId: note.digestId });
+          return;
+        }
         const key = { agentAlarm: parsed.alarmName, state: parsed.state, since: parsed.since.toISOString() };
+        if (parsed.state === 'OK' && note && isStoppedState(note.state)) {
+          await mailOnceWaitingForTwin(key, async () => renderInstanceStoppedMail(await gatherStoppedReport(parsed, note), settings), context);
+          return;
+        }
         await mailOnceWaitingForTwin(key, async () => renderAgentAlarmMail(await gatherAlarmReport(parsed), settings), context);
+        return;
+      }
+      case 'agent-digest': {
+        logger.info('Event received', { kind: parsed.kind, eventId: parsed.eventId, digestId: parsed.detail.digestId, listed: parsed.detail.nodes.length });
+        await mailOnceWaitingForTwin(
+          { agentDigest: parsed.detail.digestId },
+          async () => renderAgentDigestMail({ accountId: parsed.account, accountDisplayName: await dependencies.accountDisplayName(), region: parsed.region, digest: parsed.detail }, settings),
+          context,
+        );
+        return;
+      }
+      case 'unmanaged-instance': {
+        logger.info('Event received', { kind: parsed.kind, eventId: parsed.eventId, key: parsed.detail.key, change: parsed.detail.change, total: parsed.detail.total });
+        await mailOnceWaitingForTwin(
+          { unmanagedInstances: parsed.detail.key },
+          async () => renderUnmanagedInstanceMail({ accountId: parsed.account, accountDisplayName: await dependencies.accountDisplayName(), region: parsed.region, change: parsed.detail }, settings),
+          context,
+        );
         return;
       }
       case 'association-run': {
@@ -197,6 +233,41 @@ export function createNotifier(dependencies: NotifierDependencies) {
       }
     }
   };
+
+  /**
+   * The watch's decision for this alarm change: the node's note of the change's direction, if it is
+   * current (newer than the note of the other direction) and was decided before the alarm moved. No
+   * note (an alarm moved by something else, or by an earlier version) means one mail, as always. A
+   * read that fails fails the invocation, so that Lambda retries it: guessing could mail every node
+   * of a storm one by one.
+   */
+  async function noteOf(event: AgentAlarmEvent): Promise<TransitionNote | undefined> {
+    const { notes } = await dependencies.notes.read([event.instanceId], false);
+    const [mine, other] = event.state === 'ALARM' ? (['lost', 'back'] as const) : (['back', 'lost'] as const);
+    const note = notes.get(noteId(event.instanceId, mine));
+    if (!isCurrent(note, notes.get(noteId(event.instanceId, other)))) return undefined;
+    // The alarm moves after the watch published the value it decided on; allow for clock skew.
+    return Date.parse(note.decidedAt) <= event.since.getTime() + NOTE_CLOCK_SKEW_MS ? note : undefined;
+  }
+
+  async function gatherStoppedReport(event: AgentAlarmEvent, note: TransitionNote) {
+    const [accountDisplayName, instanceName] = await Promise.all([
+      dependencies.accountDisplayName(),
+      note.name ? Promise.resolve(note.name) : readInstanceName(dependencies.tagging, { instanceId: event.instanceId, account: event.account, region: event.region }),
+    ]);
+    return {
+      accountId: event.account,
+      accountDisplayName,
+      region: event.region,
+      instanceId: event.instanceId,
+      instanceName,
+      state: note.state,
+      platform: note.platform,
+      lastPingAt: note.lastPingAt ? new Date(note.lastPingAt) : undefined,
+      since: event.since,
+      lostSince: event.previousState === 'ALARM' ? event.previousSince : undefined,
+    };
+  }
 
   async function gatherAlarmReport(event: AgentAlarmEvent) {
     const [accountDisplayName, instanceName, node] = await Promise.all([

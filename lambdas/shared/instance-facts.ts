@@ -1,5 +1,6 @@
 import { DescribeInstancesCommand, type EC2Client, type Instance } from '@aws-sdk/client-ec2';
 import { forEachLimited } from './run-deadline';
+import { errorName } from './sdk';
 
 /** What EC2 says about one instance now, as far as judging its agent's connection needs. */
 export interface InstanceFacts {
@@ -14,31 +15,40 @@ export interface InstanceFacts {
 }
 
 /**
- * Values of the `instance-id` filter per DescribeInstances call: EC2 takes at most 200 filter values
- * in one call. A filter (unlike the InstanceIds parameter) leaves out an ID EC2 no longer knows
- * instead of failing the whole call.
+ * Instance IDs per DescribeInstances call. The IDs are named (InstanceIds), so EC2 looks them up
+ * rather than filtering the account's instances page by page, as a filter may; the API reference
+ * states no maximum for InstanceIds, and 100 is what DescribeInstanceStatus documents for the same list.
  */
-export const IDS_PER_DESCRIBE = 200;
-/** DescribeInstances pages (MaxResults 5-1000, allowed with filters). */
-const INSTANCES_PER_PAGE = 1000;
+export const IDS_PER_DESCRIBE = 100;
+/** Errors that name an ID EC2 does not know (gone for more than about an hour, or never existed). */
+const UNKNOWN_ID_ERRORS = new Set(['InvalidInstanceID.NotFound', 'InvalidInstanceID.Malformed']);
 
 /**
  * The instances with these IDs that EC2 still knows (a terminated instance is listed for about an hour,
- * then not at all), `concurrency` calls at a time. Any error fails the read.
+ * then not at all), `concurrency` calls at a time. EC2 fails a whole call for one unknown ID: such a
+ * call is split in halves until the unknown ID stands alone, and that ID is left out. Any other error
+ * fails the read.
  */
 export async function readInstanceFacts(ec2: EC2Client, ids: readonly string[], options: { concurrency: number; signal?: AbortSignal }): Promise<{ facts: Map<string, InstanceFacts>; calls: number }> {
   const facts = new Map<string, InstanceFacts>();
   let calls = 0;
   const slices: string[][] = [];
   for (let start = 0; start < ids.length; start += IDS_PER_DESCRIBE) slices.push(ids.slice(start, start + IDS_PER_DESCRIBE));
-  await forEachLimited(slices, options.concurrency, async (slice) => {
+  const query = async (slice: readonly string[]): Promise<void> => {
     let token: string | undefined;
     do {
-      calls += 1;
-      const page = await ec2.send(
-        new DescribeInstancesCommand({ Filters: [{ Name: 'instance-id', Values: slice }], MaxResults: INSTANCES_PER_PAGE, NextToken: token }),
-        { abortSignal: options.signal },
-      );
+      let page;
+      try {
+        calls += 1;
+        page = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [...slice], NextToken: token }), { abortSignal: options.signal });
+      } catch (error) {
+        if (!UNKNOWN_ID_ERRORS.has(errorName(error))) throw error;
+        if (slice.length === 1) return;
+        const half = Math.ceil(slice.length / 2);
+        await query(slice.slice(0, half));
+        await query(slice.slice(half));
+        return;
+      }
       for (const reservation of page.Reservations ?? []) {
         for (const instance of reservation.Instances ?? []) {
           const described = factsOf(instance);
@@ -47,7 +57,8 @@ export async function readInstanceFacts(ec2: EC2Client, ids: readonly string[], 
       }
       token = page.NextToken;
     } while (token);
-  });
+  };
+  await forEachLimited(slices, options.concurrency, query);
   return { facts, calls };
 }
 

@@ -42,6 +42,8 @@ const SETTINGS: InventorySettings = {
   registryTable: 'ssm-agent-ops-bench-node-registry',
   scopeTag: undefined,
   ...AGENT_MONITOR_DEFAULTS,
+  updateTargetTag: { key: 'ope-type', values: ['auto'] },
+  notifierFunction: 'ssm-agent-ops-bench-notifier',
 };
 
 /**
@@ -129,7 +131,19 @@ function distinctMetrics(aws: SimulatedAws, since: number): number {
 function productOn(aws: SimulatedAws, clock: VirtualClock) {
   const clients = { ssm: aws.ssm, ec2: aws.ec2, cloudwatch: aws.cloudwatch, registry: aws.dynamodb, lambda: aws.lambda };
   const inventory = createInventory({ ...clients, settings: SETTINGS });
-  const watch = createWatch({ ...clients, settings: { namespace: SETTINGS.namespace, alarmNamePrefix: SETTINGS.alarmNamePrefix, registryTable: SETTINGS.registryTable } });
+  const watch = createWatch({
+    ...clients,
+    settings: {
+      namespace: SETTINGS.namespace,
+      alarmNamePrefix: SETTINGS.alarmNamePrefix,
+      registryTable: SETTINGS.registryTable,
+      notesTable: 'ssm-agent-ops-bench-alert-notes',
+      muteTag: SETTINGS.muteTag,
+      startGraceMinutes: SETTINGS.startGraceMinutes,
+      storm: SETTINGS.storm,
+      notifierFunction: SETTINGS.notifierFunction,
+    },
+  });
   let request = 0;
   let handedOn = 0;
   const invokeInventory = (event: unknown) =>
@@ -142,6 +156,7 @@ function productOn(aws: SimulatedAws, clock: VirtualClock) {
       let runs = 1;
       while (handedOn < aws.invocations.length) {
         const next = aws.invocations[handedOn++]!;
+        if (next.functionName === SETTINGS.notifierFunction) continue;
         await clock.advance(CONTINUATION_START_SECONDS * 1000);
         longest = Math.max(longest, (await invokeInventory(next.payload)).seconds);
         runs += 1;

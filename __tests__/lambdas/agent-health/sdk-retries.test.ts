@@ -6,7 +6,7 @@ import { VirtualClock } from '../../../fixtures/virtual-clock';
 import { createWatch } from '../../../lambdas/agent-watch/watch';
 import { createInventory } from '../../../lambdas/fleet-inventory/inventory';
 import { sdkClientConfig } from '../../../lambdas/shared/sdk';
-import { INVENTORY_DEFAULTS, PROD } from '../../helpers/agent-health';
+import { INVENTORY_DEFAULTS, PROD, WATCH_DEFAULTS } from '../../helpers/agent-health';
 
 // Layer: the whole AWS SDK for JavaScript v3 as deployed (the clients' retry mode and attempts from
 // lambdas/shared/sdk.ts), talking to the simulation through its HTTP wire protocols: requests are
@@ -20,7 +20,7 @@ afterEach(() => clock.uninstall());
 function deployed(aws: SimulatedAws) {
   const clients = wireClients(aws, sdkClientConfig);
   const inventory = createInventory({ ...clients, registry: clients.dynamodb, settings: INVENTORY_DEFAULTS });
-  const watch = createWatch({ ...clients, registry: clients.dynamodb, settings: PROD });
+  const watch = createWatch({ ...clients, registry: clients.dynamodb, settings: WATCH_DEFAULTS });
   let request = 0;
   return {
     inventory: () => clock.run(() => inventory(scheduledEvent(), lambdaContext('ssm-agent-ops-prod-fleet-inventory', 900, `retries-${++request}`))),

@@ -3,6 +3,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { accountDisplayNameReader } from '../../../lambdas/shared/display-name';
 import { createNotifier, type NotifierSettings, type NotifierTiming } from '../../../lambdas/notifier/notifier';
+import { notesInMemory } from '../../../fixtures/alert-notes';
 import { ACCOUNT_DISPLAY_NAME, cannedAws } from '../../../fixtures/canned-aws';
 import { FLEET_AGENT_ALARM_PREFIX, FLEET } from '../../../fixtures/events';
 
@@ -16,6 +17,7 @@ export const settings: NotifierSettings = {
   timeZone: 'Asia/Tokyo',
   environmentName: 'prod',
 };
+
 
 /** A Lambda context whose remaining time runs out `timeoutMs` after it is made, as Lambda's does. */
 export function contextWithTimeout(timeoutMs: number, requestId = 'request-1'): Context {
@@ -38,12 +40,14 @@ export const lambdaContext = {
 export function notifierHarness(overrides: Partial<NotifierSettings> = {}, timing?: Partial<NotifierTiming>) {
   process.env.AWS_LAMBDA_FUNCTION_NAME = lambdaContext.functionName;
   const aws = cannedAws();
+  const notes = notesInMemory();
   const handler = createNotifier({
     ssm: aws.ssm,
     tagging: aws.tagging,
     sns: aws.sns,
     persistenceStore: new DynamoDBPersistenceLayer({ tableName: 'ssm-agent-ops-prod-notifier-idempotency', awsSdkV3Client: aws.dynamodb }),
     accountDisplayName: accountDisplayNameReader(new SSMProvider({ awsSdkV3Client: aws.ssm }), ACCOUNT_DISPLAY_NAME.parameterName),
+    notes,
     settings: { ...settings, ...overrides },
     timing,
   });
@@ -55,5 +59,6 @@ export function notifierHarness(overrides: Partial<NotifierSettings> = {}, timin
     sns: aws.snsMock,
     table: aws.table,
     mails: aws.mails,
+    notes,
   };
 }
