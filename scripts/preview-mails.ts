@@ -27,7 +27,7 @@ import {
 import { PROD_ALERT_ADDRESSES, PROD_ALERT_TOPIC, PROD_CHAT_TOPIC, subscriptionAws } from '../fixtures/subscription-aws';
 import { notesInMemory } from '../fixtures/alert-notes';
 import { AGENT_DIGEST_DETAIL_TYPE, UNMANAGED_INSTANCE_DETAIL_TYPE } from '../contract/events';
-import type { TransitionNote } from '../lambdas/shared/alert-notes';
+import type { TransitionNote } from '../lambdas/shared/transition-notes';
 import { digestDetail, type DigestNode } from '../lambdas/shared/product-events';
 
 /** One alert as its recipients see it: the mail, and the chat notification as the chat topic carries it. */

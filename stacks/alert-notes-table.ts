@@ -46,6 +46,6 @@ export class AlertNotesTable extends Construct {
 
   /** Lets the notifier read a node's notes. */
   grantRead(fn: PackagedFunction): void {
-    fn.addToRolePolicy({ Sid: 'ReadAlertNotes', Effect: 'Allow', Action: 'dynamodb:BatchGetItem', Resource: this.table.arn });
+    fn.addToRolePolicy({ Sid: 'ReadAlertNotes', Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: this.table.arn });
   }
 }

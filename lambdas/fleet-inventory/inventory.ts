@@ -28,7 +28,7 @@ import { publishMetrics } from '../shared/metrics';
 import { NodeRegistry, type InventoryState } from '../shared/node-registry';
 import { logger } from '../shared/powertools';
 import { Deadline } from '../shared/run-deadline';
-import { originOf, sendToNotifier } from '../shared/product-events';
+import { originOf, sendToNotifier } from '../shared/notifier-invocation';
 import { TokenBucket } from '../shared/token-bucket';
 import { fleetConditions, pendingUnmanagedMails, unmanagedMailed, updateUnmanaged, type UnmanagedSettings } from './unmanaged';
 import { WorkQueue, writeAlarms, type WriteTally } from './alarm-writes';

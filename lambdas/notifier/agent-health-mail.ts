@@ -80,7 +80,7 @@ export function renderAgentDigestMail(report: AgentDigestReport, settings: MailS
   const account = accountLabel(report.accountId, report.accountDisplayName);
   const when = (iso: string) => formatTimestamp(new Date(iso), timeZone, language);
   const line = (node: DigestNode) =>
-    [`- ${instanceLabel(node.instanceId, node.name)}`, node.platform ?? health.digest.noPlatform, node.lastPingAt ? health.digest.lastPing(when(node.lastPingAt)) : undefined]
+    [`- ${instanceLabel(node.instanceId, node.name)}`, node.platform, node.lastPingAt ? `${words.fields.lastPing} ${when(node.lastPingAt)}` : undefined]
       .filter(Boolean)
       .join(' / ');
   const listing = groupedListing(
@@ -101,7 +101,6 @@ export function renderAgentDigestMail(report: AgentDigestReport, settings: MailS
           [health.fields.stormOpenedAt, when(digest.openedAt)],
         ]),
         listing,
-        health.digest.noSingleMails,
       ],
       runbook: 'agent-connection-digest',
     },
@@ -129,7 +128,7 @@ export function renderUnmanagedInstanceMail(report: UnmanagedInstanceReport, set
   const missing = change.change === 'missing';
   const single = change.total === 1 && change.instances.length === 1 ? change.instances[0] : undefined;
   const when = (iso: string) => formatTimestamp(new Date(iso), timeZone, language);
-  const subjectTail = single ? `: ${single.name ? `${single.instanceId} (${single.name})` : single.instanceId}` : health.subjectCount(change.total);
+  const subjectTail = single ? `: ${single.name ? `${single.instanceId} (${single.name})` : single.instanceId}` : AGENT_HEALTH_CATALOGUE[language].digest.subjectCount(change.total);
   const subject = composeSubject(missing ? health.subjectPrefix.missing : health.subjectPrefix.registered, report.accountDisplayName ?? report.accountId, subjectTail);
 
   const facts = (instance: UnmanagedInstance) =>
@@ -152,7 +151,7 @@ export function renderUnmanagedInstanceMail(report: UnmanagedInstanceReport, set
   if (single) {
     const instance = instanceLabel(single.instanceId, single.name);
     sections = [
-      missing ? health.missingSummary({ account, region: report.region, instance }) : health.registeredSummary({ account, region: report.region, instance }),
+      (missing ? health.missingSummary : health.registeredSummary)({ account, region: report.region, what: instance }),
       fieldLines([
         [words.fields.account, account],
         [words.fields.region, report.region],
@@ -168,7 +167,7 @@ export function renderUnmanagedInstanceMail(report: UnmanagedInstanceReport, set
     const listing = listWithin(change.instances.map(line), LISTING_BYTES);
     const leftOut = change.total - listing.lines.length;
     sections = [
-      missing ? health.missingManySummary({ account, region: report.region, count: change.total }) : health.registeredManySummary({ account, region: report.region, count: change.total }),
+      (missing ? health.missingSummary : health.registeredSummary)({ account, region: report.region, what: change.total }),
       fieldLines([
         [words.fields.account, account],
         [words.fields.region, report.region],

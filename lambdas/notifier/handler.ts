@@ -2,14 +2,13 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { alertDeliveryEnvironment } from '../../contract/alert-delivery-environment';
 import { notifierEnvironment } from '../../contract/notifier-environment';
-import { AlertNotes } from '../shared/alert-notes';
 import { accountDisplayNameReader } from '../shared/display-name';
 import { sdkClientConfig } from '../shared/sdk';
+import { noteReader } from './note-reader';
 import { createNotifier } from './notifier';
 
 const settings = { ...notifierEnvironment.decode(process.env), ...alertDeliveryEnvironment.decode(process.env) };
@@ -25,7 +24,7 @@ export const handler = createNotifier({
     tableName: settings.idempotencyTable,
     awsSdkV3Client: dynamodb,
   }),
-  notes: new AlertNotes(DynamoDBDocumentClient.from(dynamodb), settings.notesTable),
+  notes: noteReader(dynamodb, settings.notesTable),
   accountDisplayName: accountDisplayNameReader(new SSMProvider({ awsSdkV3Client: ssm }), settings.displayNameParameter),
   settings,
 });

@@ -11,7 +11,8 @@ import { logger } from '../shared/powertools';
 import { errorName } from '../shared/sdk';
 import { renderAgentAlarmMail } from './agent-alarm-mail';
 import { renderAgentDigestMail, renderInstanceStoppedMail, renderUnmanagedInstanceMail } from './agent-health-mail';
-import { isCurrent, isStoppedState, noteId, type AlertNotes, type TransitionNote } from '../shared/alert-notes';
+import { isCurrent, isStoppedState, noteId, type TransitionNote } from '../shared/transition-notes';
+import type { NoteReader } from './note-reader';
 import { renderAssociationRunMail } from './association-run-mail';
 import {
   parseNotifierEvent,
@@ -36,7 +37,7 @@ export interface NotifierDependencies {
   sns: SNSClient;
   persistenceStore: BasePersistenceLayer;
   /** The agent watch's mail decisions. */
-  notes: Pick<AlertNotes, 'read'>;
+  notes: NoteReader;
   /** The account's display name, or undefined when it cannot be read (mails then show the ID). */
   accountDisplayName: () => Promise<string | undefined>;
   settings: NotifierSettings;
@@ -200,20 +201,17 @@ export function createNotifier(dependencies: NotifierDependencies) {
         await mailOnceWaitingForTwin(key, async () => renderAgentAlarmMail(await gatherAlarmReport(parsed), settings), context);
         return;
       }
-      case 'agent-digest': {
-        logger.info('Event received', { kind: parsed.kind, eventId: parsed.eventId, digestId: parsed.detail.digestId, listed: parsed.detail.nodes.length });
-        await mailOnceWaitingForTwin(
-          { agentDigest: parsed.detail.digestId },
-          async () => renderAgentDigestMail({ accountId: parsed.account, accountDisplayName: await dependencies.accountDisplayName(), region: parsed.region, digest: parsed.detail }, settings),
-          context,
-        );
-        return;
-      }
+      case 'agent-digest':
       case 'unmanaged-instance': {
-        logger.info('Event received', { kind: parsed.kind, eventId: parsed.eventId, key: parsed.detail.key, change: parsed.detail.change, total: parsed.detail.total });
+        // The sender made the event's ID the mail's key: a digest or a missing-instance batch is mailed once.
+        logger.info('Event received', { kind: parsed.kind, eventId: parsed.eventId });
+        const key = parsed.kind === 'agent-digest' ? { agentDigest: parsed.eventId } : { unmanagedInstances: parsed.eventId };
         await mailOnceWaitingForTwin(
-          { unmanagedInstances: parsed.detail.key },
-          async () => renderUnmanagedInstanceMail({ accountId: parsed.account, accountDisplayName: await dependencies.accountDisplayName(), region: parsed.region, change: parsed.detail }, settings),
+          key,
+          async () => {
+            const origin = { accountId: parsed.account, accountDisplayName: await dependencies.accountDisplayName(), region: parsed.region };
+            return parsed.kind === 'agent-digest' ? renderAgentDigestMail({ ...origin, digest: parsed.detail }, settings) : renderUnmanagedInstanceMail({ ...origin, change: parsed.detail }, settings);
+          },
           context,
         );
         return;
@@ -242,7 +240,7 @@ export function createNotifier(dependencies: NotifierDependencies) {
    * of a storm one by one.
    */
   async function noteOf(event: AgentAlarmEvent): Promise<TransitionNote | undefined> {
-    const { notes } = await dependencies.notes.read([event.instanceId], false);
+    const { notes } = await dependencies.notes.read([event.instanceId]);
     const [mine, other] = event.state === 'ALARM' ? (['lost', 'back'] as const) : (['back', 'lost'] as const);
     const note = notes.get(noteId(event.instanceId, mine));
     if (!isCurrent(note, notes.get(noteId(event.instanceId, other)))) return undefined;

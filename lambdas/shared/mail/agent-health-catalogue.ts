@@ -23,20 +23,15 @@ export interface AgentHealthCatalogue {
     readonly subjectPrefix: { readonly lost: string; readonly back: string };
     readonly subjectCount: (count: number) => string;
     readonly summary: (facts: { account: string; region: string; count: number; direction: 'lost' | 'back'; sequence: number }) => string;
-    readonly noSingleMails: string;
     /** The heading of one group of nodes. */
     readonly group: (state: string, count: number) => string;
-    readonly lastPing: (when: string) => string;
     readonly leftOut: (count: number) => string;
-    readonly noPlatform: string;
   };
   readonly unmanaged: {
     readonly subjectPrefix: { readonly missing: string; readonly registered: string };
-    readonly subjectCount: (count: number) => string;
-    readonly missingSummary: (facts: { account: string; region: string; instance: string }) => string;
-    readonly missingManySummary: (facts: { account: string; region: string; count: number }) => string;
-    readonly registeredSummary: (facts: { account: string; region: string; instance: string }) => string;
-    readonly registeredManySummary: (facts: { account: string; region: string; count: number }) => string;
+    /** `what`: one instance's label, or a count of instances. */
+    readonly missingSummary: (facts: { account: string; region: string; what: string | number }) => string;
+    readonly registeredSummary: (facts: { account: string; region: string; what: string | number }) => string;
     readonly causesHeading: string;
     readonly noProfile: string;
     readonly imdsDisabled: string;
@@ -60,46 +55,35 @@ const ja: AgentHealthCatalogue = {
   stopped: {
     subjectPrefix: '【SSM 停止】',
     summary: ({ account, region, instance, state }) =>
-      `${account} の ${region} で、接続断をお知らせしていたインスタンス ${instance} が停止されました (EC2 の状態: ${state})。停止中のインスタンスは接続断として扱わないため、この接続断の通知はここで終わりです。停止が予定外であれば、誰がなぜ停止したのかを確認してください。`,
+      `${account} の ${region} で、接続断をお知らせしたインスタンス ${instance} が停止されました (EC2 の状態: ${state})。停止中は接続断として扱わないため、この通知はここで終わります。予定外の停止なら、誰がなぜ止めたかを確認してください。`,
   },
   digest: {
     subjectPrefix: { lost: '【SSM 接続断 まとめ】', back: '【SSM 接続回復 まとめ】' },
     subjectCount: (count) => `: ${count} 台`,
     summary: ({ account, region, count, direction, sequence }) =>
       direction === 'lost'
-        ? `${account} の ${region} で、多数のノードの SSM Agent と同時に通信できなくなりました。このメールでは ${count} 台をまとめてお知らせします (一斉変化の ${sequence + 1} 通目)。一度に多くのノードが切れるときは、VPC エンドポイント、ネットワーク、プロキシ、または AWS 側の障害など、共通の原因があることがほとんどです。1 台ずつではなく、共通の原因から調べてください。`
-        : `${account} の ${region} で、接続断をお知らせしていたノードのうち ${count} 台が回復、または停止されました (一斉変化の ${sequence + 1} 通目)。`,
-    noSingleMails:
-      'ここに載せたノードには、1 台ずつのメールは送りません。一斉変化が続く間は、その後に変化したノードも、間隔を少しずつ空けながら同じようにまとめてお知らせします。',
+        ? `${account} の ${region} で、${count} 台のノードの SSM Agent と同時に通信できなくなりました (一斉変化の ${sequence + 1} 通目)。VPC エンドポイント、ネットワーク、AWS 側の障害など、共通の原因から調べてください。ここに載せたノードには個別のメールは送りません。`
+        : `${account} の ${region} で、接続断だった ${count} 台が回復、または停止されました (一斉変化の ${sequence + 1} 通目)。`,
     group: (state, count) => `■ ${stateLabel(state, 'ja')} (${count} 台)`,
-    lastPing: (when) => `最後の応答 ${when}`,
-    leftOut: (count) => `ほか ${count} 台 (メールの大きさの上限のため省略しました。一覧はフリートマネージャーで確認できます)`,
-    noPlatform: 'プラットフォーム不明',
+    leftOut: (count) => `ほか ${count} 台 (メールの大きさの上限のため省略)`,
   },
   unmanaged: {
     subjectPrefix: { missing: '【SSM 未登録】', registered: '【SSM 登録済み】' },
-    subjectCount: (count) => `: ${count} 台`,
-    missingSummary: ({ account, region, instance }) =>
-      `${account} の ${region} で、起動中のインスタンス ${instance} が Systems Manager のマネージドノードとして登録されていません。このインスタンスには SSM Agent と CloudWatch Agent の更新が届かず、接続の監視もできません。`,
-    missingManySummary: ({ account, region, count }) =>
-      `${account} の ${region} で、起動中のインスタンス ${count} 台が Systems Manager のマネージドノードとして登録されていません。これらのインスタンスには SSM Agent と CloudWatch Agent の更新が届かず、接続の監視もできません。`,
-    registeredSummary: ({ account, region, instance }) =>
-      `${account} の ${region} で、未登録としてお知らせしていたインスタンス ${instance} が Systems Manager のマネージドノードとして登録されました。これからは更新と接続の監視の対象になります。`,
-    registeredManySummary: ({ account, region, count }) =>
-      `${account} の ${region} で、未登録としてお知らせしていたインスタンス ${count} 台が Systems Manager のマネージドノードとして登録されました。これからは更新と接続の監視の対象になります。`,
+    missingSummary: ({ account, region, what }) =>
+      `${account} の ${region} で、起動中のインスタンス ${typeof what === 'number' ? `${what} 台` : what}が Systems Manager に登録されていません (マネージドノードではありません)。エージェントの更新が届かず、接続の監視もできません。`,
+    registeredSummary: ({ account, region, what }) =>
+      `${account} の ${region} で、未登録としてお知らせしたインスタンス ${typeof what === 'number' ? `${what} 台` : what}が Systems Manager に登録されました。これからは更新と接続の監視の対象です。`,
     causesHeading: '■ 考えられる原因',
-    noProfile:
-      'インスタンスプロファイル (IAM ロール) が付いていません。AmazonSSMManagedInstanceCore ポリシーを含むロールを付けるか、このアカウントとリージョンで Default Host Management Configuration を有効にしてください。',
-    imdsDisabled:
-      'インスタンスメタデータが無効です (MetadataOptions.HttpEndpoint = disabled)。SSM Agent はメタデータから認証情報とリージョンを得るため、メタデータを有効にしてください。',
+    noProfile: 'インスタンスプロファイル (IAM ロール) がない: AmazonSSMManagedInstanceCore を含むロールを付けてください',
+    imdsDisabled: 'インスタンスメタデータが無効 (MetadataOptions.HttpEndpoint = disabled): SSM Agent は認証情報をメタデータから得ます',
     generalCauses: [
-      'Systems Manager のエンドポイント (ssm、ssmmessages、ec2messages) に HTTPS (443) で届かない: プライベートサブネットで VPC エンドポイントも NAT もない、セキュリティグループやプロキシが通信を止めている',
-      'SSM Agent がインストールされていない、または停止している',
-      'インスタンスプロファイルの代わりに Default Host Management Configuration を使う場合は、それが有効になっていない (IMDSv2 と新しい SSM Agent が必要です)',
+      'Systems Manager のエンドポイント (ssm、ssmmessages、ec2messages) に HTTPS で届かない (VPC エンドポイントも NAT もない、セキュリティグループやプロキシ)',
+      'SSM Agent が入っていない、または止まっている',
+      'プロファイルなしで使う Default Host Management Configuration が有効でない',
     ],
     noProfileValue: 'なし',
     instancesHeading: '■ 対象のインスタンス',
-    leftOut: (count) => `ほか ${count} 台 (メールの大きさの上限のため省略しました)`,
+    leftOut: (count) => `ほか ${count} 台 (メールの大きさの上限のため省略)`,
   },
 };
 
@@ -116,62 +100,52 @@ const en: AgentHealthCatalogue = {
   stopped: {
     subjectPrefix: '[SSM stopped] ',
     summary: ({ account, region, instance, state }) =>
-      `In ${region}, account ${account}, instance ${instance}, whose lost SSM Agent connection was reported, has been stopped (EC2 state ${state}). A stopped instance is not a lost connection, so this alert ends here. If the stop was not planned, find out who stopped it and why.`,
+      `In ${region}, account ${account}, instance ${instance}, reported with a lost connection, was stopped (EC2 state ${state}). A stopped instance is not a lost connection: this alert ends here. If the stop was not planned, find out who stopped it and why.`,
   },
   digest: {
     subjectPrefix: { lost: '[SSM connection lost: digest] ', back: '[SSM connection restored: digest] ' },
-    subjectCount: (count) => `: ${count} node${count === 1 ? '' : 's'}`,
+    subjectCount: (count) => `: ${count}`,
     summary: ({ account, region, count, direction, sequence }) =>
       direction === 'lost'
-        ? `In ${region}, account ${account}, many SSM Agents stopped answering at the same time. This mail lists ${count} of them at once (mail ${sequence + 1} of this storm). When many nodes drop together, the cause is almost always shared: a VPC endpoint, the network, a proxy, or an AWS event. Look for that cause rather than at each node.`
-        : `In ${region}, account ${account}, ${count} of the nodes reported as lost answer again or were stopped (mail ${sequence + 1} of this storm).`,
-    noSingleMails:
-      'The nodes listed here get no mail of their own. While the storm lasts, nodes that change later are listed the same way, in mails that come at growing intervals.',
+        ? `In ${region}, account ${account}, the SSM Agents of ${count} nodes stopped answering at once (mail ${sequence + 1} of this storm). Look for a shared cause first: a VPC endpoint, the network, an AWS event. Listed nodes get no mail of their own.`
+        : `In ${region}, account ${account}, ${count} lost nodes answer again or were stopped (mail ${sequence + 1} of this storm).`,
     group: (state, count) => `■ ${stateLabel(state, 'en')} (${count})`,
-    lastPing: (when) => `last ping ${when}`,
-    leftOut: (count) => `and ${count} more (left out to stay within the mail size limit; Fleet Manager lists them all)`,
-    noPlatform: 'platform unknown',
+    leftOut: (count) => `and ${count} more (left out: mail size limit)`,
   },
   unmanaged: {
     subjectPrefix: { missing: '[SSM not registered] ', registered: '[SSM registered] ' },
-    subjectCount: (count) => `: ${count} instance${count === 1 ? '' : 's'}`,
-    missingSummary: ({ account, region, instance }) =>
-      `In ${region}, account ${account}, running instance ${instance} is not a Systems Manager managed node. Its SSM Agent and CloudWatch Agent get no updates, and its connection cannot be watched.`,
-    missingManySummary: ({ account, region, count }) =>
-      `In ${region}, account ${account}, ${count} running instances are not Systems Manager managed nodes. Their SSM Agents and CloudWatch Agents get no updates, and their connections cannot be watched.`,
-    registeredSummary: ({ account, region, instance }) =>
-      `In ${region}, account ${account}, instance ${instance}, reported as not registered, is now a Systems Manager managed node. It is updated and watched from now on.`,
-    registeredManySummary: ({ account, region, count }) =>
-      `In ${region}, account ${account}, ${count} instances reported as not registered are now Systems Manager managed nodes. They are updated and watched from now on.`,
+    missingSummary: ({ account, region, what }) =>
+      `In ${region}, account ${account}, ${typeof what === 'number' ? `${what} running instances are` : `running instance ${what} is`} not registered with Systems Manager (not managed nodes): no agent updates reach them, and their connection cannot be watched.`,
+    registeredSummary: ({ account, region, what }) =>
+      `In ${region}, account ${account}, ${typeof what === 'number' ? `${what} instances` : `instance ${what}`} reported as not registered ${typeof what === 'number' ? 'are' : 'is'} now registered with Systems Manager: updated and watched from now on.`,
     causesHeading: '■ Likely causes',
-    noProfile:
-      'The instance has no instance profile (IAM role). Attach a role with the AmazonSSMManagedInstanceCore policy, or turn on Default Host Management Configuration for this account and Region.',
-    imdsDisabled:
-      'Instance metadata is turned off (MetadataOptions.HttpEndpoint = disabled). The SSM Agent takes its credentials and Region from instance metadata: turn it on.',
+    noProfile: 'No instance profile (IAM role): attach a role with AmazonSSMManagedInstanceCore',
+    imdsDisabled: 'Instance metadata is off (MetadataOptions.HttpEndpoint = disabled): the SSM Agent takes its credentials from it',
     generalCauses: [
-      'No HTTPS (443) path to the Systems Manager endpoints (ssm, ssmmessages, ec2messages): a private subnet with neither VPC endpoints nor NAT, or a security group or proxy in the way',
+      'No HTTPS path to the Systems Manager endpoints (ssm, ssmmessages, ec2messages): no VPC endpoints nor NAT, or a security group or proxy in the way',
       'The SSM Agent is not installed, or not running',
-      'Default Host Management Configuration, if used instead of an instance profile, is not turned on (it needs IMDSv2 and a recent SSM Agent)',
+      'Default Host Management Configuration, used instead of instance profiles, is not turned on',
     ],
     noProfileValue: 'none',
     instancesHeading: '■ Instances',
-    leftOut: (count) => `and ${count} more (left out to stay within the mail size limit)`,
+    leftOut: (count) => `and ${count} more (left out: mail size limit)`,
   },
 };
 
 export const AGENT_HEALTH_CATALOGUE: Record<Language, AgentHealthCatalogue> = { ja, en };
 
-const STATE_WORDS: Record<string, Record<Language, string>> = {
-  ConnectionLost: { ja: '接続断 (ConnectionLost)', en: 'connection lost (ConnectionLost)' },
-  Inactive: { ja: '非アクティブ (Inactive)', en: 'inactive (Inactive)' },
-  Online: { ja: '回復 (Online)', en: 'answering again (Online)' },
-  stopping: { ja: '停止中 (stopping)', en: 'stopping' },
-  stopped: { ja: '停止 (stopped)', en: 'stopped' },
-  'shutting-down': { ja: '終了処理中 (shutting-down)', en: 'shutting down' },
-  terminated: { ja: '終了 (terminated)', en: 'terminated' },
+/** Japanese names of the states digests group nodes by; English headings use AWS's own words. */
+const JAPANESE_STATES: Record<string, string> = {
+  ConnectionLost: '接続断',
+  Inactive: '非アクティブ',
+  Online: '回復',
+  stopping: '停止中',
+  stopped: '停止',
+  'shutting-down': '終了処理中',
+  terminated: '終了',
 };
 
-/** A node's state as a digest's group heading names it; an unknown state as AWS reports it. */
+/** A node's state as a digest's group heading names it: 「停止 (stopped)」, or the state as AWS reports it. */
 export function stateLabel(state: string, language: Language): string {
-  return Object.hasOwn(STATE_WORDS, state) ? STATE_WORDS[state]![language] : state;
+  return language === 'ja' && Object.hasOwn(JAPANESE_STATES, state) ? `${JAPANESE_STATES[state]} (${state})` : state;
 }
