@@ -1,10 +1,11 @@
 import { agentHealthVariables } from './agent-health-environment';
-import { functionEnvironment, text, type SettingsOf } from './function-environment';
+import { functionEnvironment, type SettingsOf } from './function-environment';
+import { alertNotesTable } from './shared-variables';
 
 const fields = {
   ...agentHealthVariables,
   /** The watch's mail decisions and storm state, which the notifier reads. */
-  notesTable: text('ALERT_NOTES_TABLE'),
+  notesTable: alertNotesTable,
 };
 
 /** The agent watch's settings, as the stack gives them and the handler reads them. */

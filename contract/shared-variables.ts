@@ -11,6 +11,8 @@ import { LANGUAGES } from './languages';
 export const alertTopicArn = text('ALERT_TOPIC_ARN', z.string().check(z.startsWith('arn:', 'an ARN')));
 /** The SSM parameter holding the account's display name. */
 export const displayNameParameter = text('ACCOUNT_DISPLAY_NAME_PARAMETER', z.string().check(z.startsWith('/', 'an SSM parameter name starting with /')));
+/** The agent watch's alert notes table (its mail decisions), which the notifier reads. */
+export const alertNotesTable = text('ALERT_NOTES_TABLE');
 /** The environment's CloudWatch namespace. */
 export const metricNamespace = text('METRIC_NAMESPACE');
 

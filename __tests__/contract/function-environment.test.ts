@@ -31,8 +31,9 @@ const watch: AgentWatchEnvironmentSettings = {
   storm: { threshold: 10, windowMinutes: 5 },
   notifierFunction: 'ssm-agent-ops-prod-notifier',
 };
+const { notesTable: _watchOnly, ...sharedWithWatch } = watch;
 const inventory: FleetInventoryEnvironmentSettings = {
-  ...watch,
+  ...sharedWithWatch,
   scopeTag: { key: 'patch group', values: ['web', 'batch'] },
   inventoryMinutes: 15,
   sweepMinutes: 120,

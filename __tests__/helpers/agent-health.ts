@@ -19,10 +19,10 @@ export const PROD = {
 } as const;
 
 /** The update targets' tag as deployed by default. */
-export const UPDATE_TARGET_TAG = { key: 'ope-type', values: ['auto'] };
+export const DEFAULT_UPDATE_TARGETS = { key: 'ope-type', values: ['auto'] };
 
 /** The inventory as deployed by default. */
-export const INVENTORY_DEFAULTS: InventorySettings = { ...PROD, scopeTag: undefined, ...AGENT_MONITOR_DEFAULTS, updateTargetTag: UPDATE_TARGET_TAG };
+export const INVENTORY_DEFAULTS: InventorySettings = { ...PROD, scopeTag: undefined, ...AGENT_MONITOR_DEFAULTS, updateTargetTag: DEFAULT_UPDATE_TARGETS };
 
 /** The watch as deployed by default. */
 export const WATCH_DEFAULTS: WatchSettings = watchSettingsOf(INVENTORY_DEFAULTS);

@@ -71,7 +71,7 @@ const DESCRIBE_ALARMS_PER_SECOND = 4;
  */
 const STATE_REUSE_MS = 10 * 60 * 1000;
 /** DescribeInstances calls in flight at once. */
-const EC2_READ_CONCURRENCY = 4;
+const EC2_READ_CONCURRENCY = 8;
 /** How long what EC2 said about a running instance is reused (a stop is noticed this late at most). */
 const RUNNING_FACTS_REUSE_MS = 5 * 60 * 1000;
 /** Registry items per parallel scan when the known nodes are needed (IDs only, but Scan pages count whole items). */
@@ -141,14 +141,23 @@ export function createWatch(dependencies: WatchDependencies) {
       logHeld(decision);
 
       const transitions = transitionsOf(decision, notOnline.nodes, confirmations, instances, looked.nodes);
-      const mail = await decideMail(transitions, at, reads);
+      let mail: MailPlan | undefined;
+      let decided = decision;
+      try {
+        mail = await decideMail(transitions, at, reads);
+      } catch (error) {
+        if (!reads.signal.aborted) throw error;
+        // No value may move an alarm before its mail is decided: these nodes wait for the next run.
+        logger.warn('No time left to decide the mails of this run\'s transitions; they wait for the next run', { transitions: transitions.length });
+        decided = { ...decision, lost: [], recovered: [], stopped: [] };
+      }
       const digests = await sendDigests(mail, at, end, context);
 
       const extra: MetricDatum[] = notOnline.mode === 'sliced' ? [{ MetricName: SLICED_READS_METRIC, Value: 1, Unit: 'Count', Timestamp: at }] : [];
       const { published } = await publishMetrics(
         cloudwatch,
         settings.namespace,
-        [...metricData(decision, at), ...extra],
+        [...metricData(decided, at), ...extra],
         notOnline.complete ? [heartbeat(at)] : [],
         end.signal,
       );
@@ -156,10 +165,10 @@ export function createWatch(dependencies: WatchDependencies) {
       const summary: WatchRunSummary = {
         notOnline: notOnline.nodes.length,
         alarmed: alarmed.ids.size,
-        lost: decision.lost.length,
-        recovered: decision.recovered.length,
+        lost: decided.lost.length,
+        recovered: decided.recovered.length,
         held: decision.held.length,
-        stopped: decision.stopped.length,
+        stopped: decided.stopped.length,
         muted: transitions.filter((transition) => transition.muted).length,
         digested: [...(mail?.decisions.values() ?? [])].filter((note) => note.decision === 'digest').length,
         digestsSent: digests.sent,

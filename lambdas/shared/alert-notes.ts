@@ -12,7 +12,8 @@ export const NOTE_RETENTION_SECONDS = 7 * 24 * 60 * 60;
 const KEYS_PER_BATCH_GET = 100;
 const ITEMS_PER_BATCH_WRITE = 25;
 const UNPROCESSED_ATTEMPTS = 6;
-const CONCURRENCY = 8;
+/** Batch calls in flight at once: an on-demand table takes far more; a storm of 15,000 nodes needs this many. */
+const CONCURRENCY = 16;
 
 function stormId(direction: Direction): string {
   return `#storm#${direction}`;
