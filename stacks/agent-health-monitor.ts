@@ -21,7 +21,8 @@ import { PackagedFunction } from './packaged-function';
 import type { SelfMonitoring } from './self-monitoring';
 
 export interface AgentHealthMonitorProps {
-  readonly functionNames: { readonly watch: string; readonly inventory: string };
+  /** The monitor's functions, and the notifier it hands digests and missing-instance mails to. */
+  readonly functionNames: { readonly watch: string; readonly inventory: string; readonly notifier: string };
   readonly ruleNames: { readonly watchSchedule: string; readonly inventorySchedule: string; readonly alarmState: string };
   readonly registryTableName: string;
   /** The watch's mail decisions, which the notifier reads. */
@@ -94,7 +95,7 @@ export class AgentHealthMonitor extends Construct {
       muteTag: { key: props.muteTag.key, value: props.muteTag.value },
       startGraceMinutes: props.startGraceMinutes,
       storm: { threshold: props.storm.threshold, windowMinutes: props.storm.windowMinutes },
-      notifierFunction: props.notifier.function.functionName,
+      notifierFunction: props.functionNames.notifier,
     };
 
     this.watch = new PackagedFunction(this, 'watch', {
@@ -105,7 +106,7 @@ export class AgentHealthMonitor extends Construct {
       logRetentionDays: props.logRetentionDays,
       timeoutSeconds: WATCH_TIMEOUT_SECONDS,
       memorySize: 512,
-      environment: agentWatchEnvironment.encode({ ...shared, notesTable: this.notes.name }),
+      environment: agentWatchEnvironment.encode({ ...shared, notesTable: props.notesTableName }),
     });
     this.inventory = new PackagedFunction(this, 'inventory', {
       functionName: props.functionNames.inventory,

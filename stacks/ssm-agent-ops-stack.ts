@@ -129,7 +129,7 @@ export class SsmAgentOpsStack extends TerraformStack {
     });
 
     this.agentHealthMonitor = new AgentHealthMonitor(this, 'agent-health-monitor', {
-      functionNames: { watch: names.functionNames.agentWatch, inventory: names.functionNames.fleetInventory },
+      functionNames: { watch: names.functionNames.agentWatch, inventory: names.functionNames.fleetInventory, notifier: names.functionNames.notifier },
       ruleNames: {
         watchSchedule: names.ruleNames.agentWatchSchedule,
         inventorySchedule: names.ruleNames.fleetInventorySchedule,

@@ -20,6 +20,12 @@ describe('the packaged fleet inventory', () => {
       inventoryMinutes: 15,
       sweepMinutes: 120,
       alarmWritesPerSecond: 3,
+      muteTag: { key: 'ssm-agent-ops:mute', value: 'true' },
+      startGraceMinutes: 10,
+      storm: { threshold: 10, windowMinutes: 5 },
+      notifierFunction: 'ssm-agent-ops-prod-notifier',
+      updateTargetTag: { key: 'ope-type', values: ['auto'] },
+      missingScope: 'update-targets',
     });
   });
 
