@@ -31,9 +31,14 @@ const watch: AgentWatchEnvironmentSettings = {
   storm: { threshold: 10, windowMinutes: 5 },
   notifierFunction: 'ssm-agent-ops-prod-notifier',
 };
-const { notesTable: _watchOnly, ...sharedWithWatch } = watch;
 const inventory: FleetInventoryEnvironmentSettings = {
-  ...sharedWithWatch,
+  namespace: watch.namespace,
+  alarmNamePrefix: watch.alarmNamePrefix,
+  registryTable: watch.registryTable,
+  muteTag: watch.muteTag,
+  startGraceMinutes: watch.startGraceMinutes,
+  storm: watch.storm,
+  notifierFunction: watch.notifierFunction,
   scopeTag: { key: 'patch group', values: ['web', 'batch'] },
   inventoryMinutes: 15,
   sweepMinutes: 120,

@@ -22,7 +22,9 @@ export function noteReader(dynamodb: DynamoDBClient, table: string): NoteReader 
         ids.map(async (id) => {
           const read = await dynamodb.send(new GetItemCommand({ TableName: table, Key: { [ALERT_NOTES_KEY]: { S: id } } }));
           if (!read.Item) return;
-          const { [ALERT_NOTES_KEY]: _id, [ALERT_NOTES_EXPIRY]: _expiry, ...note } = unmarshall(read.Item);
+          const note = unmarshall(read.Item);
+          delete note[ALERT_NOTES_KEY];
+          delete note[ALERT_NOTES_EXPIRY];
           notes.set(id, note as TransitionNote);
         }),
       );

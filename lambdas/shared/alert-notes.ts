@@ -107,14 +107,17 @@ export class AlertNotes {
   }
 }
 
+/** The item without the table's own attributes (key and expiry). */
+function withoutTableAttributes(item: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(item).filter(([name]) => name !== ALERT_NOTES_KEY && name !== ALERT_NOTES_EXPIRY));
+}
+
 function noteOf(item: Record<string, unknown>): TransitionNote {
-  const { [ALERT_NOTES_KEY]: _id, [ALERT_NOTES_EXPIRY]: _expiry, ...note } = item;
-  return note as unknown as TransitionNote;
+  return withoutTableAttributes(item) as unknown as TransitionNote;
 }
 
 function stormOf(item: Record<string, unknown>): StormState {
-  const { [ALERT_NOTES_KEY]: _id, [ALERT_NOTES_EXPIRY]: _expiry, ...storm } = item;
-  const state = storm as unknown as StormState;
+  const state = withoutTableAttributes(item) as unknown as StormState;
   return { ...state, recent: state.recent ?? {} };
 }
 
