@@ -32,8 +32,10 @@ export interface MailPlan {
   notes: TransitionNote[];
   /** Each transition's decision, new or reused. */
   decisions: Map<string, TransitionNote>;
-  /** Storm states to write with the notes. */
+  /** Storm states to write with the notes (those that changed). */
   storms: StormState[];
+  /** The storm state of both directions after this run's decisions, changed or not. */
+  states: Map<Direction, StormState>;
   /** Digests whose window has closed and that are not mailed yet, oldest first. */
   due: DueDigest[];
 }
@@ -79,6 +81,7 @@ export function planMail(transitions: readonly Transition[], existing: ReadonlyM
   const notes: TransitionNote[] = [];
   const decisions = new Map<string, TransitionNote>();
   const storms: StormState[] = [];
+  const states = new Map<Direction, StormState>();
   const due: DueDigest[] = [];
 
   for (const direction of DIRECTIONS) {
@@ -138,8 +141,9 @@ export function planMail(transitions: readonly Transition[], existing: ReadonlyM
     }
     const changed = mailable.length > 0 || JSON.stringify(state) !== JSON.stringify({ direction, recent: previous?.recent ?? {}, storm: previous?.storm });
     if (changed || previous === undefined) storms.push(state);
+    states.set(direction, state);
   }
-  return { notes, decisions, storms, due };
+  return { notes, decisions, storms, states, due };
 }
 
 /**

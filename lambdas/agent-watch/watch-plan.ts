@@ -198,11 +198,13 @@ export function isEc2Node(id: string): boolean {
  * a lost connection), nodes in ALARM that are still not online (stopped since?), and nodes in ALARM
  * that left the not-online list (recovered, or stopped and so no longer listed).
  */
-export function instancesToJudge(lost: readonly string[], notOnline: readonly NodeStatus[], alarmed: ReadonlySet<string>, recovering: readonly string[]): { fresh: string[]; alarmed: string[] } {
+export function instancesToJudge(lost: readonly string[], notOnline: readonly NodeStatus[], alarmed: ReadonlySet<string>, recovering: readonly string[]): { fresh: string[]; now: string[]; alarmed: string[] } {
   const alarmedNotOnline = notOnline.map((node) => node.instanceId).filter((id) => alarmed.has(id));
   return {
     fresh: lost.filter(isEc2Node),
-    alarmed: [...new Set([...alarmedNotOnline, ...recovering])].filter(isEc2Node).sort(),
+    // A recovery or a stop is mailed (or not, when muted) as EC2 describes the instance now.
+    now: recovering.filter(isEc2Node),
+    alarmed: alarmedNotOnline.filter(isEc2Node).sort(),
   };
 }
 

@@ -199,14 +199,16 @@ export function createWatch(dependencies: WatchDependencies) {
    * instance started within that time would not be judged yet anyway. Instances that could not be
    * read are absent (the run holds them); a refused read fails the run.
    */
-  async function instanceFacts(judged: { fresh: string[]; alarmed: string[] }, at: Date, deadline: Deadline): Promise<Map<string, InstanceFacts | null>> {
+  async function instanceFacts(judged: { fresh: string[]; now: string[]; alarmed: string[] }, at: Date, deadline: Deadline): Promise<Map<string, InstanceFacts | null>> {
     const now = at.getTime();
     const result = new Map<string, InstanceFacts | null>();
     const toRead: string[] = [];
-    for (const id of [...new Set([...judged.fresh, ...judged.alarmed])]) {
+    const fresh = new Set(judged.fresh);
+    const readNow = new Set(judged.now);
+    for (const id of [...new Set([...judged.fresh, ...judged.now, ...judged.alarmed])]) {
       const cached = factsCache.get(id);
       const seen = firstSeenNotOnline.get(id) ?? 0;
-      const usable = cached && now < cached.until && (!judged.fresh.includes(id) || cached.readAt >= seen);
+      const usable = !readNow.has(id) && cached && now < cached.until && (!fresh.has(id) || cached.readAt >= seen);
       if (usable) result.set(id, cached.facts);
       else toRead.push(id);
     }
@@ -248,7 +250,7 @@ export function createWatch(dependencies: WatchDependencies) {
     );
     const plan = planMail(transitions, existing, storms, settings.storm, at);
     await notes.write(plan.notes, plan.storms, at);
-    stormOpen = anyStormOpen(new Map([...storms, ...plan.storms.map((state) => [state.direction, state] as const)]));
+    stormOpen = anyStormOpen(plan.states);
     return plan;
   }
 
@@ -261,7 +263,8 @@ export function createWatch(dependencies: WatchDependencies) {
   async function sendDigests(plan: MailPlan | undefined, at: Date, deadline: Deadline, context: Context): Promise<{ sent: number; refused?: unknown }> {
     if (!plan || plan.due.length === 0) return { sent: 0 };
     const notes = new AlertNotes(dependencies.registry, settings.notesTable, deadline.signal);
-    const storms = new Map<Direction, StormState>(plan.storms.map((state) => [state.direction, state]));
+    const storms = new Map<Direction, StormState>(plan.states);
+    const changed = new Set<Direction>();
     let sent = 0;
     let refused: unknown;
     for (const digest of plan.due) {
@@ -276,17 +279,20 @@ export function createWatch(dependencies: WatchDependencies) {
           logger.info('Digest handed to the notifier', { digestId: digest.digestId, nodes: listed.size });
         }
         const state = storms.get(digest.direction);
-        if (state) storms.set(digest.direction, afterDigest(state, digest, settings.storm, at));
+        if (state) {
+          storms.set(digest.direction, afterDigest(state, digest, settings.storm, at));
+          changed.add(digest.direction);
+        }
       } catch (error) {
         if (!deadline.signal.aborted && classifyFailure(error) === 'refused') refused = error;
         logger.warn('Digest not handed over yet; the next run tries again', { digestId: digest.digestId, ...describeFailure(error) });
         break;
       }
     }
-    if (sent > 0 || plan.due.length > 0) {
+    stormOpen = anyStormOpen(storms);
+    if (changed.size > 0) {
       try {
-        await notes.write([], [...storms.values()], at);
-        stormOpen = anyStormOpen(storms);
+        await notes.write([], [...changed].map((direction) => storms.get(direction)!), at);
       } catch (error) {
         // The digests are handed over again next run under the same IDs; the notifier mails them once.
         logger.warn('Storm state not saved after handing over digests', describeFailure(error));

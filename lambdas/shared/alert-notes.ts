@@ -36,7 +36,7 @@ export class AlertNotes {
   ) {}
 
   /** Both notes of each node (when it has them), and the storm state of both directions when asked for. */
-  async read(instanceIds: readonly string[], withStorms: boolean): Promise<{ notes: Map<string, TransitionNote>; storms: Map<Direction, StormState> }> {
+  async read(instanceIds: readonly string[], withStorms = false): Promise<{ notes: Map<string, TransitionNote>; storms: Map<Direction, StormState> }> {
     const keys = [...new Set(instanceIds)].flatMap((id) => DIRECTIONS.map((direction) => noteId(id, direction)));
     if (withStorms) keys.push(...DIRECTIONS.map(stormId));
     const notes = new Map<string, TransitionNote>();

@@ -3,6 +3,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { accountDisplayNameReader } from '../../../lambdas/shared/display-name';
 import { createNotifier, type NotifierSettings, type NotifierTiming } from '../../../lambdas/notifier/notifier';
+import type { NoteReader } from '../../../lambdas/notifier/note-reader';
 import { notesInMemory } from '../../../fixtures/alert-notes';
 import { ACCOUNT_DISPLAY_NAME, cannedAws } from '../../../fixtures/canned-aws';
 import { FLEET_AGENT_ALARM_PREFIX, FLEET } from '../../../fixtures/events';
@@ -37,10 +38,9 @@ export const lambdaContext = {
  * (fixtures/canned-aws.ts), with an in-memory idempotency table. Tests change the answers they care
  * about through the returned mocks.
  */
-export function notifierHarness(overrides: Partial<NotifierSettings> = {}, timing?: Partial<NotifierTiming>) {
+export function notifierHarness(overrides: Partial<NotifierSettings> = {}, timing?: Partial<NotifierTiming>, notes: NoteReader = notesInMemory()) {
   process.env.AWS_LAMBDA_FUNCTION_NAME = lambdaContext.functionName;
   const aws = cannedAws();
-  const notes = notesInMemory();
   const handler = createNotifier({
     ssm: aws.ssm,
     tagging: aws.tagging,
@@ -59,6 +59,5 @@ export function notifierHarness(overrides: Partial<NotifierSettings> = {}, timin
     sns: aws.snsMock,
     table: aws.table,
     mails: aws.mails,
-    notes,
   };
 }
