@@ -235,7 +235,8 @@ describe('missing', () => {
     await minutes(45);
     expect(subjects()).toHaveLength(1);
     aws.nodes[3]!.registered = true;
-    await minutes(45);
+    // Missing instances are asked about in every inventory run, not only by the two-hour sweep.
+    await minutes(16);
     expect(subjects()).toEqual(['【SSM 未登録】本番アカウント: i-0a1b2c3d4e5f60718 (web-04)', '【SSM 登録済み】本番アカウント: i-0a1b2c3d4e5f60718 (web-04)']);
   });
 
