@@ -70,6 +70,12 @@ const DESCRIBE_ALARMS_PER_SECOND = 4;
  * container: it changes at most once an inventory period, and the counts it gives may lag that much.
  */
 const STATE_REUSE_MS = 10 * 60 * 1000;
+/** Share of the read time the alarms in ALARM may take. */
+const ALARMS_SHARE_OF_READS = 0.5;
+/** Transitions one run decides and publishes at most; a larger storm takes a few minutes. */
+const MAX_TRANSITIONS_PER_RUN = 5000;
+/** Kept at the end of the run for publishing the values once their mails are decided. */
+const DECIDE_RESERVE_MS = 2_000;
 /** DescribeInstances calls in flight at once. */
 const EC2_READ_CONCURRENCY = 8;
 /** How long what EC2 said about a running instance is reused (a stop is noticed this late at most). */
@@ -99,6 +105,8 @@ export function createWatch(dependencies: WatchDependencies) {
   const firstSeenNotOnline = new Map<string, number>();
   // Whether a storm was open at the end of the last run; unknown after a cold start (then it is read).
   let stormOpen: boolean | undefined;
+  // The value this container last published per node, for ordering a storm's transitions.
+  const publishedRecently = new Map<string, { direction: Direction; at: number }>();
   const startGraceMs = settings.startGraceMinutes * 60_000;
 
   return async function handler(_event: unknown, context: Context): Promise<WatchRunSummary> {
@@ -108,10 +116,18 @@ export function createWatch(dependencies: WatchDependencies) {
     const reads = new Deadline(end.at - PUBLISH_RESERVE_MS);
     const registry = new NodeRegistry(dependencies.registry, settings.registryTable, reads.signal);
     try {
-      const alarmedRead = readAlarmed(reads);
+      // The alarms in ALARM are read for at most part of the run, so that a storm of them (read at 4
+      // calls a second) leaves time to decide and publish the nodes that are newly lost.
+      const alarmsDeadline = new Deadline(Date.now() + (reads.at - Date.now()) * ALARMS_SHARE_OF_READS);
+      const alarmedRead = readAlarmed(alarmsDeadline).finally(() => alarmsDeadline.dispose());
       const stateNow = await inventoryState(registry, at);
       const notOnline = await readNotOnline(registry, stateNow, reads);
       const alarmed = await alarmedRead;
+      if (!alarmed.complete) {
+        // Nodes this container sent to ALARM minutes ago count as in ALARM (a 1 again would change nothing).
+        for (const [id, value] of publishedRecently) if (value.direction === 'lost') alarmed.ids.add(id);
+        logger.warn('Not every alarm in ALARM could be read in time; recoveries of the unread ones wait', { read: alarmed.ids.size });
+      }
 
       const candidates = lostCandidates(notOnline.nodes, alarmed.ids);
       const stateStale = !cachedState || at.getTime() - cachedState.readAt >= STATE_REUSE_MS;
@@ -140,16 +156,27 @@ export function createWatch(dependencies: WatchDependencies) {
       });
       logHeld(decision);
 
-      const transitions = transitionsOf(decision, notOnline.nodes, confirmations, instances, looked.nodes);
+      const all = transitionsOf(decision, notOnline.nodes, confirmations, instances, looked.nodes);
+      // A storm of tens of thousands of nodes is decided a slice a minute: each slice's notes are
+      // written before its values are published, and the rest are still transitions next minute.
+      // Nodes this container already gave the same value to come last: while a storm's alarms in ALARM
+      // cannot all be read within a run, they look like transitions again, and must not crowd out new ones.
+      const recent = (transition: Transition) => publishedRecently.get(transition.instanceId)?.direction === transition.direction ? 1 : 0;
+      const transitions = (all.length > MAX_TRANSITIONS_PER_RUN ? [...all].sort((left, right) => recent(left) - recent(right)) : all).slice(0, MAX_TRANSITIONS_PER_RUN);
+      let decided = onlyThese(decision, transitions);
+      if (transitions.length < all.length) logger.warn('More transitions than one run decides; the rest wait for the next run', { transitions: all.length, decided: transitions.length });
       let mail: MailPlan | undefined;
-      let decided = decision;
+      // Deciding may use the run's time up to the publish reserve's last seconds: without it no value moves.
+      const deciding = new Deadline(end.at - DECIDE_RESERVE_MS);
       try {
-        mail = await decideMail(transitions, at, reads);
+        mail = await decideMail(transitions, at, deciding);
       } catch (error) {
-        if (!reads.signal.aborted) throw error;
+        if (!deciding.signal.aborted) throw error;
         // No value may move an alarm before its mail is decided: these nodes wait for the next run.
         logger.warn('No time left to decide the mails of this run\'s transitions; they wait for the next run', { transitions: transitions.length });
         decided = { ...decision, lost: [], recovered: [], stopped: [] };
+      } finally {
+        deciding.dispose();
       }
       const digests = await sendDigests(mail, at, end, context);
 
@@ -161,6 +188,8 @@ export function createWatch(dependencies: WatchDependencies) {
         notOnline.complete ? [heartbeat(at)] : [],
         end.signal,
       );
+      if (published) for (const transition of transitions) publishedRecently.set(transition.instanceId, { direction: transition.direction, at: at.getTime() });
+      for (const [id, value] of publishedRecently) if (at.getTime() - value.at > STATE_REUSE_MS) publishedRecently.delete(id);
       if (digests.refused) throw digests.refused;
       const summary: WatchRunSummary = {
         notOnline: notOnline.nodes.length,
@@ -395,6 +424,17 @@ export function createWatch(dependencies: WatchDependencies) {
       if (deadline.signal.aborted) return undefined;
       throw error;
     }
+  }
+
+  /** The decision, keeping only the transitions this run decides. */
+  function onlyThese(decision: WatchDecision, transitions: readonly Transition[]): WatchDecision {
+    const kept = new Set(transitions.map((transition) => `${transition.direction}:${transition.instanceId}`));
+    return {
+      ...decision,
+      lost: decision.lost.filter((id) => kept.has(`lost:${id}`)),
+      recovered: decision.recovered.filter((id) => kept.has(`back:${id}`)),
+      stopped: decision.stopped.filter((node) => kept.has(`back:${node.instanceId}`)),
+    };
   }
 
   function transitionsOf(
