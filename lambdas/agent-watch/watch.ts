@@ -60,7 +60,7 @@ export const RUN_SHARE_OF_TIMEOUT = 0.5;
 /** Kept at the end of the run for publishing. */
 const PUBLISH_RESERVE_MS = 5_000;
 /** DescribeInstanceInformation calls in flight at once when reading by ID (no rate is published for it). */
-const READ_CONCURRENCY = 8;
+const READ_CONCURRENCY = 16;
 /** A storm of nodes not online is read page by page at least this far before reading by ID is considered. */
 const MIN_PAGES_BEFORE_SLICING = 20;
 /** DescribeAlarms calls per second: under half the account's quota of 9, which the inventory shares. */
