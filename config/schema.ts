@@ -3,7 +3,7 @@ import { regionFacts, regionProblem } from '../contract/aws-partitions';
 import { CHAT_CONFIGURATION_REGIONS, nearestChatConfigurationRegion } from '../contract/chat';
 import { FAILURE_STATUSES } from '../contract/events';
 import { LANGUAGES } from '../contract/languages';
-import { MISSING_SCOPES } from '../contract/weekly-report-environment';
+import { MISSING_SCOPES } from '../contract/shared-variables';
 import {
   AGENT_CONFIGURATION_PLATFORMS,
   MAX_PARAMETER_HIERARCHY_LEVELS,
@@ -97,8 +97,6 @@ const parameterName = z
   .refine((name) => !/^\/(aws|ssm)/i.test(name), 'a name that does not start with /aws or /ssm (reserved by AWS)');
 
 export const MONITOR_SCOPES = ['all', 'update-targets'] as const;
-const MAX_START_GRACE_MINUTES = 24 * 60;
-const START_GRACE_RULE = `whole minutes from 0 to ${MAX_START_GRACE_MINUTES} (a day)`;
 /** CloudWatch namespaces: 1-255 characters, not starting with "AWS/" (reserved). */
 const metricNamespaceName = z
   .string()
@@ -106,7 +104,23 @@ const metricNamespaceName = z
   .refine((name) => !name.startsWith('AWS/'), 'a namespace that does not start with "AWS/" (reserved by AWS)');
 
 /** The agent health monitor's defaults (the README's configuration reference says why each). */
-export const AGENT_MONITOR_DEFAULTS = { inventoryMinutes: 15, sweepMinutes: 120, alarmWritesPerSecond: 3 } as const;
+export const AGENT_MONITOR_DEFAULTS = {
+  inventoryMinutes: 15,
+  sweepMinutes: 120,
+  alarmWritesPerSecond: 3,
+  muteTag: { key: 'ssm-agent-ops:mute', value: 'true' },
+  startGraceMinutes: 10,
+  missingScope: 'update-targets',
+  storm: { threshold: 10, windowMinutes: 5 },
+} as const;
+const MAX_START_GRACE_MINUTES = 120;
+const START_GRACE_RULE = `whole minutes from 0 to ${MAX_START_GRACE_MINUTES}`;
+const MIN_STORM_THRESHOLD = 1;
+const MAX_STORM_THRESHOLD = 1000;
+const STORM_THRESHOLD_RULE = `a whole number of transitions from ${MIN_STORM_THRESHOLD} to ${MAX_STORM_THRESHOLD}`;
+const MIN_STORM_WINDOW_MINUTES = 1;
+const MAX_STORM_WINDOW_MINUTES = 60;
+const STORM_WINDOW_RULE = `whole minutes from ${MIN_STORM_WINDOW_MINUTES} to ${MAX_STORM_WINDOW_MINUTES}`;
 
 const MIN_INVENTORY_MINUTES = 5;
 const MAX_INVENTORY_MINUTES = 60;
@@ -445,12 +459,21 @@ export const environmentSchema = z
           .min(MIN_ALARM_WRITES_PER_SECOND, ALARM_WRITES_RULE)
           .max(MAX_ALARM_WRITES_PER_SECOND, ALARM_WRITES_RULE)
           .default(AGENT_MONITOR_DEFAULTS.alarmWritesPerSecond),
-        /** Nodes carrying this tag are muted: no connection alerts, and the weekly report lists them as muted. */
-        muteTag: z.strictObject({ key: tagKey, value: tagValue }).default({ key: 'ssm-agent-ops:mute', value: 'true' }),
-        /** An instance started this recently is not yet expected to be a managed node. */
-        startGraceMinutes: z.number().int(START_GRACE_RULE).min(0, START_GRACE_RULE).max(MAX_START_GRACE_MINUTES, START_GRACE_RULE).default(10),
-        /** Which running EC2 instances that are not managed nodes count as missing. */
-        missingScope: z.enum(MISSING_SCOPES, `one of ${MISSING_SCOPES.join(', ')}`).default('update-targets'),
+        /** Instances with this tag are watched and counted but never mailed (maintenance). */
+        muteTag: z
+          .strictObject({ key: tagKey.default(AGENT_MONITOR_DEFAULTS.muteTag.key), value: tagValue.default(AGENT_MONITOR_DEFAULTS.muteTag.value) })
+          .prefault({}),
+        /** Minutes after an EC2 instance starts (its LaunchTime) before its agent connection is judged. */
+        startGraceMinutes: z.number().int(START_GRACE_RULE).min(0, START_GRACE_RULE).max(MAX_START_GRACE_MINUTES, START_GRACE_RULE).default(AGENT_MONITOR_DEFAULTS.startGraceMinutes),
+        /** Which running EC2 instances that are not managed nodes are mailed as missing. */
+        missingScope: z.enum(MISSING_SCOPES, `one of ${MISSING_SCOPES.join(', ')}`).default(AGENT_MONITOR_DEFAULTS.missingScope),
+        /** More mailable transitions than `threshold` within `windowMinutes` are mailed as digests. */
+        storm: z
+          .strictObject({
+            threshold: z.number().int(STORM_THRESHOLD_RULE).min(MIN_STORM_THRESHOLD, STORM_THRESHOLD_RULE).max(MAX_STORM_THRESHOLD, STORM_THRESHOLD_RULE).default(AGENT_MONITOR_DEFAULTS.storm.threshold),
+            windowMinutes: z.number().int(STORM_WINDOW_RULE).min(MIN_STORM_WINDOW_MINUTES, STORM_WINDOW_RULE).max(MAX_STORM_WINDOW_MINUTES, STORM_WINDOW_RULE).default(AGENT_MONITOR_DEFAULTS.storm.windowMinutes),
+          })
+          .prefault({}),
       })
       .superRefine((monitor, context) => {
         if (monitor.sweepMinutes < monitor.inventoryMinutes) {

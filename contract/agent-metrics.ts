@@ -33,3 +33,12 @@ export const OPERATION_DIMENSION = 'Operation';
 /** The two kinds of node alarm writes, kept apart so that one failing never stops the other. */
 export const ALARM_WRITE_OPERATIONS = ['PutMetricAlarm', 'DeleteAlarms'] as const;
 export type AlarmWriteOperation = (typeof ALARM_WRITE_OPERATIONS)[number];
+
+/**
+ * Fleet metric from the inventory: nodes in scope that are stopped, muted, or missing (running EC2
+ * instances that are not managed nodes), by the `Condition` dimension.
+ */
+export const FLEET_CONDITIONS_METRIC = 'FleetConditions';
+export const CONDITION_DIMENSION = 'Condition';
+export const FLEET_CONDITIONS = ['Stopped', 'Muted', 'Missing'] as const;
+export type FleetCondition = (typeof FLEET_CONDITIONS)[number];

@@ -24,3 +24,10 @@ export type AssociationStatus = (typeof ASSOCIATION_STATUSES)[number];
  * string of an empty object. AWS documents no status of its own for a run that finds no targets.
  */
 export const NO_NODE_COUNTED = '{}';
+
+/** EventBridge-shaped events the product's own functions send to the notifier (invoked directly, not through a bus). */
+export const PRODUCT_EVENT_SOURCE = 'ssm-agent-ops';
+/** Many nodes changed state at once: one mail lists them (see the README's "Storm digest"). */
+export const AGENT_DIGEST_DETAIL_TYPE = 'Agent Health Digest';
+/** A running EC2 instance that is not a managed node (missing), or one that has since registered. */
+export const UNMANAGED_INSTANCE_DETAIL_TYPE = 'Unmanaged Instance Change';

@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { agentHealthVariables } from './agent-health-environment';
-import { functionEnvironment, json, list, optional, type SettingsOf } from './function-environment';
+import { functionEnvironment, json, optional, type SettingsOf } from './function-environment';
+import { missingScope, updateTargetTag } from './shared-variables';
 
 const nonEmptyText = z.string().check(z.minLength(1, 'non-empty text'));
 const positiveNumber = (allowed: string) => z.number(allowed).check(z.positive(allowed));
@@ -20,8 +21,8 @@ const fields = {
   sweepMinutes: json('SWEEP_MINUTES', positiveNumber('a positive number of minutes')),
   /** PutMetricAlarm calls per second at most (the account's quota, shared with everything else). */
   alarmWritesPerSecond: json('ALARM_WRITES_PER_SECOND', positiveNumber('a positive number of calls per second')),
-  /** Tag keys recorded in each node's registry item besides the scope tag (the update target and mute tags, which the weekly report reads). */
-  trackedTagKeys: optional(list('TRACKED_TAG_KEYS')),
+  updateTargetTag,
+  missingScope,
 };
 
 /** The fleet inventory's settings, as the stack gives them and the handler reads them. */

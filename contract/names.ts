@@ -34,6 +34,8 @@ export interface EnvironmentNames {
   };
   /** The agent health monitor's DynamoDB table of the nodes in scope and their alarms. */
   readonly nodeRegistryTable: string;
+  /** The agent watch's mail decisions and storm state. */
+  readonly alertNotesTable: string;
   /** SSM documents the environment owns; document names share the account and region's namespace. */
   readonly documentNames: {
     /** The CloudWatch Agent update that also re-applies the agent's configuration (only when one is named). */
@@ -98,6 +100,7 @@ export function environmentNames(environment: string): EnvironmentNames {
       weeklyReportSchedule: named('weekly-report-schedule'),
     },
     nodeRegistryTable: named('node-registry'),
+    alertNotesTable: named('alert-notes'),
     documentNames: { cloudWatchAgentUpdate: named(CLOUDWATCH_AGENT_UPDATE_DOCUMENT_SUFFIX) },
     subscriptionStateTable: named('subscription-state'),
     chat: { topicName: named('chat'), configurationName: named('chat'), channelRoleName: named('chat-channel') },

@@ -1,5 +1,5 @@
 import { functionEnvironment, list, text, type SettingsOf } from './function-environment';
-import { alertTopicArn, displayNameParameter, mailVariables } from './shared-variables';
+import { alertNotesTable, alertTopicArn, displayNameParameter, mailVariables } from './shared-variables';
 
 const fields = {
   topicArn: alertTopicArn,
@@ -7,6 +7,8 @@ const fields = {
   idempotencyTable: text('IDEMPOTENCY_TABLE'),
   watchedStatuses: list('WATCHED_STATUSES'),
   agentAlarmPrefix: text('AGENT_ALARM_PREFIX'),
+  /** The agent watch's mail decisions: what to do with an agent alarm's event. */
+  notesTable: alertNotesTable,
   ...mailVariables,
 };
 

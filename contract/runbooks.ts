@@ -12,6 +12,9 @@ export const RUNBOOKS = {
   'unconfirmed-subscriptions': { ja: 'メール購読が未確認', en: 'Unconfirmed e-mail subscriptions' },
   'subscription-lost': { ja: '障害通知が届かない宛先がある', en: 'Addresses that no longer get alerts' },
   'weekly-report': { ja: '週次フリートレポート', en: 'Weekly fleet report' },
+  'agent-instance-stopped': { ja: '接続断のインスタンスが停止された', en: 'An instance with a lost connection was stopped' },
+  'agent-connection-digest': { ja: '多数のノードの接続断・回復 (まとめ)', en: 'Many nodes lost or restored at once (digest)' },
+  'unmanaged-instance': { ja: 'SSM 未登録のインスタンス', en: 'Instances that are not managed nodes' },
 } as const satisfies Record<string, Localized>;
 
 export type RunbookId = keyof typeof RUNBOOKS;

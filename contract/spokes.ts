@@ -20,6 +20,8 @@ export interface Spoke {
   readonly agentAlarmPrefix: string;
   /** The failure statuses the spoke forwards. */
   readonly watchedStatuses: readonly string[];
+  /** The spoke's alert notes table: its agent watch's mail decisions, which the hub's notifier reads. */
+  readonly notesTable: string;
 }
 
 const spoke = z.object({
@@ -30,6 +32,7 @@ const spoke = z.object({
   displayNameParameter: z.string().check(z.startsWith('/', 'an SSM parameter name starting with /')),
   agentAlarmPrefix: z.string().check(z.minLength(1)),
   watchedStatuses: z.array(z.string().check(z.minLength(1))),
+  notesTable: z.string().check(z.minLength(1)),
 });
 
 /** The hub's spokes. */

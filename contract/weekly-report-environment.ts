@@ -1,16 +1,10 @@
 import * as z from 'zod/mini';
-import { functionEnvironment, json, oneOf, optional, text, type SettingsOf } from './function-environment';
+import { functionEnvironment, json, optional, text, type SettingsOf } from './function-environment';
 import { agentHealthVariables } from './agent-health-environment';
-import { alertTopicArn, displayNameParameter, mailVariables } from './shared-variables';
+import { alertTopicArn, displayNameParameter, mailVariables, missingScope, muteTag, startGraceMinutes, updateTargetTag } from './shared-variables';
 
-const nonEmptyText = z.string().check(z.minLength(1, 'non-empty text'));
-const wholeMinutes = z.number('a whole number of minutes').check(z.int('a whole number of minutes'), z.gte(0, 'a whole number of minutes'));
 /** State Manager association IDs are UUIDs. */
 const associationId = z.string().check(z.regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'an association ID (a UUID)'));
-
-/** Which running EC2 instances that are not managed nodes count as missing: the update targets, every running instance, or none. */
-export const MISSING_SCOPES = ['update-targets', 'all-running', 'off'] as const;
-export type MissingScope = (typeof MISSING_SCOPES)[number];
 
 const fields = {
   topicArn: alertTopicArn,
@@ -20,12 +14,10 @@ const fields = {
   /** The two update associations whose results the report reads. */
   ssmAgentAssociationId: text('SSM_AGENT_ASSOCIATION_ID', associationId),
   cloudWatchAgentAssociationId: text('CLOUDWATCH_AGENT_ASSOCIATION_ID', associationId),
-  /** The tag the update associations target. */
-  updateTargetTag: json('UPDATE_TARGET_TAG', z.object({ key: nonEmptyText, values: z.array(z.string()).check(z.minLength(1, 'at least one tag value')) })),
-  /** The tag that mutes a node. */
-  muteTag: json('MUTE_TAG', z.object({ key: nonEmptyText, value: z.string() })),
-  startGraceMinutes: json('START_GRACE_MINUTES', wholeMinutes),
-  missingScope: oneOf('MISSING_SCOPE', MISSING_SCOPES),
+  updateTargetTag,
+  muteTag,
+  startGraceMinutes,
+  missingScope,
   /** Only update targets are in the registry when set (agentMonitor.scope update-targets). */
   registryScopedToTargets: optional(json('REGISTRY_SCOPED_TO_TARGETS', z.boolean('true or false'))),
   /** The CloudWatch Agent's metric namespace. */

@@ -4,6 +4,7 @@
  * same simulated AWS (fixtures/simulated-aws.ts: CloudWatch's quotas enforced, a latency per call, on
  * a virtual clock).
  */
+import { AGENT_MONITOR_DEFAULTS } from '../config/schema';
 import { CLOUDWATCH_QUOTAS } from '../fixtures/simulated-aws';
 import { INVENTORY_TIMEOUT_SECONDS, WATCH_TIMEOUT_SECONDS } from '../stacks/agent-health-monitor';
 import { benchBundles, benchNotifierVariants } from './bench/bundles';
@@ -88,6 +89,28 @@ async function main() {
       String(fleet.product.dense.missed + fleet.product.sparse.missed),
       fleet.nodes === 10_000 ? `dense <= 10: ${fleet.product.dense.callsPerMinute <= 10 ? 'met' : 'MISSED'}` : '',
     ]),
+  ]);
+
+  section(
+    `Quiet when nothing needs operators: mails of an evening stop (2% of the fleet, listed ConnectionLost while stopping) and of a storm (30% of the fleet lost within one minute, then back), default settings (storm threshold ${AGENT_MONITOR_DEFAULTS.storm.threshold} in ${AGENT_MONITOR_DEFAULTS.storm.windowMinutes} min)`,
+  );
+  table([
+    ['nodes', 'stopped on schedule', 'mails', 'storm nodes', 'lost: singles / digests', 'back: singles / digests', 'nodes listed or counted', 'longest watch run', 'target'],
+    ...fleets.map((fleet) => {
+      const { stoppedEvening, storm } = fleet.product.quiet;
+      const met = stoppedEvening.mails === 0 && storm.lost.singles + storm.lost.digests <= 5 && storm.back.singles + storm.back.digests <= 5 && storm.nodesAccounted === storm.nodes;
+      return [
+        count(fleet.nodes),
+        count(stoppedEvening.instances),
+        String(stoppedEvening.mails),
+        count(storm.nodes),
+        `${storm.lost.singles} / ${storm.lost.digests}`,
+        `${storm.back.singles} / ${storm.back.digests}`,
+        count(storm.nodesAccounted),
+        seconds(storm.longestWatchSeconds),
+        `no mail; <= 5 each way; all nodes: ${met ? 'met' : 'MISSED'}`,
+      ];
+    }),
   ]);
 
   section(`Run time of each scheduled function: the longest run of the steady hour (${LATENCY_MS} ms a call)`);

@@ -29,9 +29,14 @@ import {
   failedPackageAssociation,
   failedUpdateInvocation,
   noTargetsAssociationRun,
+  productEvent,
   succeededUpdateInvocation,
 } from '../fixtures/events';
 import { PROD_ALERT_ADDRESSES, PROD_ALERT_TOPIC, PROD_CHAT_TOPIC, subscriptionAws } from '../fixtures/subscription-aws';
+import { notesInMemory } from '../fixtures/alert-notes';
+import { AGENT_DIGEST_DETAIL_TYPE, UNMANAGED_INSTANCE_DETAIL_TYPE } from '../contract/events';
+import type { TransitionNote } from '../lambdas/shared/transition-notes';
+import { digestDetail, type DigestNode } from '../lambdas/shared/product-events';
 
 /** One alert as its recipients see it: the mail, and the chat notification as the chat topic carries it. */
 export interface PreviewedAlert {
@@ -59,6 +64,7 @@ const PREVIEW_SPOKE: Spoke = {
   displayNameParameter: '/ops/ssm-agent-ops/web/account-display-name',
   agentAlarmPrefix: 'ssm-agent-ops-web-use1-agent-',
   watchedStatuses: ['Failed', 'TimedOut'],
+  notesTable: 'ssm-agent-ops-web-use1-alert-notes',
 };
 
 /** An event as a spoke forwards it to the hub: EventBridge keeps its account and Region. */
@@ -71,7 +77,7 @@ function forwardedFromSpoke(event: unknown): unknown {
  * answers; `fromSpoke` has the hub's notifier mail an event its spoke forwarded, read through the
  * spoke's role.
  */
-const NOTIFIER_MAILS: { title: string; renderer: string; event: () => unknown; aws?: (aws: CannedAws) => void; fromSpoke?: true }[] = [
+const NOTIFIER_MAILS: { title: string; renderer: string; event: () => unknown; aws?: (aws: CannedAws) => void; notes?: TransitionNote[]; fromSpoke?: true }[] = [
   { title: 'SSM Agent update failed (Run Command)', renderer: 'renderFailureMail', event: failedUpdateInvocation },
   {
     title: 'The association run of that update failed as a whole (one node failed, one succeeded)',
@@ -101,6 +107,67 @@ const NOTIFIER_MAILS: { title: string; renderer: string; event: () => unknown; a
   },
   { title: 'SSM Agent connection lost (agent alarm ALARM)', renderer: 'renderAgentAlarmMail', event: () => agentAlarmEvent('ALARM') },
   { title: 'SSM Agent connection restored (agent alarm OK)', renderer: 'renderAgentAlarmMail', event: () => agentAlarmEvent('OK') },
+  {
+    title: 'The instance whose connection was lost was then stopped (agent alarm OK, the watch noted the stop)',
+    renderer: 'renderInstanceStoppedMail',
+    event: () => agentAlarmEvent('OK'),
+    notes: [{ instanceId: FLEET.windowsInstanceId, direction: 'back', decision: 'single', decidedAt: '2025-03-11T06:50:04Z', state: 'stopped', name: 'win-app-02', platform: 'Windows Server 2022 Datacenter', lastPingAt: '2025-03-11T06:17:12Z' }],
+  },
+  {
+    title: 'Storm digest: 1,500 nodes lost at once behind one VPC endpoint (the first digest of the storm)',
+    renderer: 'renderAgentDigestMail',
+    event: () => productEvent(AGENT_DIGEST_DETAIL_TYPE, 'lost@2025-03-11T06:18:04.000Z#0', digestDetail({ digestId: 'lost@2025-03-11T06:18:04.000Z#0', direction: 'lost', openedAt: '2025-03-11T06:18:04.000Z', sequence: 0 }, stormNodes(1500, 'ConnectionLost'))),
+  },
+  {
+    title: 'Storm digest: their recovery, some of them stopped meanwhile (the second digest of the recovery)',
+    renderer: 'renderAgentDigestMail',
+    event: () =>
+      productEvent(
+        AGENT_DIGEST_DETAIL_TYPE,
+        'back@2025-03-11T07:02:04.000Z#1',
+        digestDetail({ digestId: 'back@2025-03-11T07:02:04.000Z#1', direction: 'back', openedAt: '2025-03-11T07:02:04.000Z', sequence: 1 }, [...stormNodes(40, 'Online'), ...stormNodes(3, 'stopped').map((node, index) => ({ ...node, instanceId: `i-0ee${String(index).padStart(14, '0')}` }))]),
+      ),
+  },
+  {
+    title: 'SSM 未登録: an update target running for an hour that never registered (no instance profile)',
+    renderer: 'renderUnmanagedInstanceMail',
+    event: () =>
+      productEvent(UNMANAGED_INSTANCE_DETAIL_TYPE, 'missing@2025-03-11T06:15:00.000Z#i-0a1b2c3d4e5f60718', {
+        key: 'missing@2025-03-11T06:15:00.000Z#i-0a1b2c3d4e5f60718',
+        change: 'missing',
+        instances: [{ instanceId: 'i-0a1b2c3d4e5f60718', name: 'web-04', platform: 'Linux/UNIX', launchedAt: '2025-03-11T05:02:41Z', imds: 'enabled' }],
+        total: 1,
+      }),
+  },
+  {
+    title: 'SSM 未登録: the first deployment finds 500 update targets that are not managed nodes (one mail)',
+    renderer: 'renderUnmanagedInstanceMail',
+    event: () =>
+      productEvent(UNMANAGED_INSTANCE_DETAIL_TYPE, 'missing@2025-03-11T06:15:00.000Z', {
+        key: 'missing@2025-03-11T06:15:00.000Z',
+        change: 'missing',
+        instances: Array.from({ length: 500 }, (_, index) => ({
+          instanceId: `i-0f${String(index).padStart(15, '0')}`,
+          name: `app-${String(index).padStart(3, '0')}`,
+          platform: index % 5 === 0 ? 'Windows' : 'Linux/UNIX',
+          launchedAt: '2025-02-01T00:00:00Z',
+          profile: index % 7 === 0 ? undefined : 'arn:aws:iam::333333333333:instance-profile/app',
+          imds: index % 50 === 0 ? 'disabled' : 'enabled',
+        })),
+        total: 500,
+      }),
+  },
+  {
+    title: 'SSM 登録済み: that instance registered after its missing mail',
+    renderer: 'renderUnmanagedInstanceMail',
+    event: () =>
+      productEvent(UNMANAGED_INSTANCE_DETAIL_TYPE, 'registered@2025-03-11T07:15:00.000Z#i-0a1b2c3d4e5f60718', {
+        key: 'registered@2025-03-11T07:15:00.000Z#i-0a1b2c3d4e5f60718',
+        change: 'registered',
+        instances: [{ instanceId: 'i-0a1b2c3d4e5f60718', name: 'web-04', platform: 'Linux/UNIX', launchedAt: '2025-03-11T05:02:41Z', profile: 'arn:aws:iam::333333333333:instance-profile/web', imds: 'enabled' }],
+        total: 1,
+      }),
+  },
   { title: 'An event the notifier cannot handle (a successful run reached it)', renderer: 'renderRejectedEventMail', event: succeededUpdateInvocation },
   {
     title: 'SSM Agent update failed in a spoke (another account and Region), mailed by the hub',
@@ -122,11 +189,22 @@ function hubLookups(aws: CannedAws) {
     .on(AssumeRoleCommand)
     .resolves({ Credentials: { AccessKeyId: 'ASIAPREVIEW', SecretAccessKey: 'preview', SessionToken: 'preview', Expiration: new Date(Date.now() + 900_000) } });
   return spokeAccess({
-    own: { ssm: aws.ssm, tagging: aws.tagging, accountDisplayName: async () => ACCOUNT_DISPLAY_NAME.value },
+    own: { ssm: aws.ssm, tagging: aws.tagging, accountDisplayName: async () => ACCOUNT_DISPLAY_NAME.value, notes: notesInMemory([]) },
     spokes: [PREVIEW_SPOKE],
     sts,
-    clientsFor: () => ({ ssm: spoke.ssm, tagging: spoke.tagging, accountDisplayName: async () => 'Web サービスアカウント' }),
+    clientsFor: () => ({ ssm: spoke.ssm, tagging: spoke.tagging, accountDisplayName: async () => 'Web サービスアカウント', notes: notesInMemory([]) }),
   });
+}
+
+/** Nodes of a storm, named and spread over platforms as a real fleet is. */
+function stormNodes(count: number, state: string): DigestNode[] {
+  return Array.from({ length: count }, (_, index) => ({
+    instanceId: `i-0${state === 'Online' ? 'b' : 'c'}${String(index).padStart(15, '0')}`,
+    state,
+    name: `web-${String(index).padStart(4, '0')}`,
+    platform: index % 4 === 0 ? 'Microsoft Windows Server 2022 Datacenter' : 'Amazon Linux 2023',
+    lastPingAt: state === 'Online' ? '2025-03-11T07:02:01Z' : '2025-03-11T06:14:47Z',
+  }));
 }
 
 function context(functionName: string): Context {
@@ -138,7 +216,7 @@ function context(functionName: string): Context {
   } as Context;
 }
 
-function notifierFor(language: Language, aws: CannedAws, fromSpoke = false) {
+function notifierFor(language: Language, aws: CannedAws, notes: TransitionNote[] = [], fromSpoke = false) {
   return createNotifier({
     ...(fromSpoke ? { lookupsFor: hubLookups(aws) } : {}),
     ssm: aws.ssm,
@@ -146,6 +224,7 @@ function notifierFor(language: Language, aws: CannedAws, fromSpoke = false) {
     sns: aws.sns,
     persistenceStore: new DynamoDBPersistenceLayer({ tableName: `${NOTIFIER}-idempotency`, awsSdkV3Client: aws.dynamodb }),
     accountDisplayName: async () => ACCOUNT_DISPLAY_NAME.value,
+    notes: notesInMemory(notes),
     settings: {
       topicArn: PROD_ALERT_TOPIC,
       chatTopicArn: PROD_CHAT_TOPIC,
@@ -179,7 +258,7 @@ export async function previewAlerts(language: Language): Promise<PreviewedAlert[
     const aws = cannedAws();
     answerCloudWatchAgentUpdateRuns(aws.ssmMock);
     mail.aws?.(aws);
-    const notifier = notifierFor(language, aws, mail.fromSpoke);
+    const notifier = notifierFor(language, aws, mail.notes, mail.fromSpoke);
     const before = aws.mails().length;
     await notifier(mail.event(), context(NOTIFIER));
     alerts.push(alertOf(mail.title, mail.renderer, aws.mails().slice(before)));

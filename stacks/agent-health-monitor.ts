@@ -12,17 +12,23 @@ import {
 import { agentWatchEnvironment } from '../contract/agent-watch-environment';
 import { ALARM_STATE_CHANGE_DETAIL_TYPE, CLOUDWATCH_EVENT_SOURCE } from '../contract/events';
 import { fleetInventoryEnvironment } from '../contract/fleet-inventory-environment';
+import type { MissingScope } from '../contract/shared-variables';
 import { arn, type AwsLocation } from './aws-arn';
 import { FunctionSchedule } from './function-schedule';
+import { AlertNotesTable } from './alert-notes-table';
 import { NodeRegistryTable } from './node-registry-table';
 import type { AlertRuleTarget } from './alert-rules';
+import type { PolicyHolder } from './iam-policy';
 import { PackagedFunction } from './packaged-function';
 import type { SelfMonitoring } from './self-monitoring';
 
 export interface AgentHealthMonitorProps {
+  /** The monitor's functions. */
   readonly functionNames: { readonly watch: string; readonly inventory: string };
   readonly ruleNames: { readonly watchSchedule: string; readonly inventorySchedule: string; readonly alarmState: string };
   readonly registryTableName: string;
+  /** The watch's mail decisions, which the notifier reads. */
+  readonly notesTableName: string;
   readonly location: AwsLocation;
   /** Directory holding one bundle per function (`<dir>/agent-watch`, `<dir>/fleet-inventory`). */
   readonly bundlesDir: string;
@@ -42,8 +48,24 @@ export interface AgentHealthMonitorProps {
   readonly sweepMinutes: number;
   /** PutMetricAlarm calls per second at most. */
   readonly alarmWritesPerSecond: number;
+  /** Instances with this tag are watched but never mailed. */
+  readonly muteTag: { readonly key: string; readonly value: string };
+  /** Minutes after an instance starts before its connection is judged. */
+  readonly startGraceMinutes: number;
+  /** Which running instances that are not managed nodes are mailed as missing. */
+  readonly missingScope: MissingScope;
+  /** The update associations' target tag (missing scope `update-targets`). */
+  readonly updateTargetTag: { readonly key: string; readonly values: readonly string[] };
+  /** More mailable transitions than `threshold` within `windowMinutes` go into digests. */
+  readonly storm: { readonly threshold: number; readonly windowMinutes: number };
   /** Where the rules deliver: the notifier, or in a spoke the hub. */
   readonly notifier: AlertRuleTarget;
+  /**
+   * Where digests and missing-instance mails are handed over: the notifier's ARN (in a spoke, the
+   * hub's, in another account or Region), and who reads the watch's notes when an alarm moves (the
+   * notifier's function, or in a spoke the read role the hub's notifier assumes).
+   */
+  readonly mailHandOver: { readonly notifierArn: string; readonly notesReader: PolicyHolder };
   readonly selfMonitoring: SelfMonitoring;
 }
 
@@ -69,13 +91,23 @@ export class AgentHealthMonitor extends Construct {
   readonly watch: PackagedFunction;
   readonly inventory: PackagedFunction;
   readonly registry: NodeRegistryTable;
+  readonly notes: AlertNotesTable;
   readonly alarmStateRule: CloudwatchEventRule;
 
   constructor(scope: Construct, id: string, props: AgentHealthMonitorProps) {
     super(scope, id);
     const { location, alarmNamePrefix, metricNamespace } = props;
     this.registry = new NodeRegistryTable(this, 'node-registry', { tableName: props.registryTableName });
-    const shared = { namespace: metricNamespace, alarmNamePrefix, registryTable: this.registry.name };
+    this.notes = new AlertNotesTable(this, 'alert-notes', { tableName: props.notesTableName });
+    const shared = {
+      namespace: metricNamespace,
+      alarmNamePrefix,
+      registryTable: this.registry.name,
+      muteTag: { key: props.muteTag.key, value: props.muteTag.value },
+      startGraceMinutes: props.startGraceMinutes,
+      storm: { threshold: props.storm.threshold, windowMinutes: props.storm.windowMinutes },
+      notifierFunction: props.mailHandOver.notifierArn,
+    };
 
     this.watch = new PackagedFunction(this, 'watch', {
       functionName: props.functionNames.watch,
@@ -85,7 +117,7 @@ export class AgentHealthMonitor extends Construct {
       logRetentionDays: props.logRetentionDays,
       timeoutSeconds: WATCH_TIMEOUT_SECONDS,
       memorySize: 512,
-      environment: agentWatchEnvironment.encode(shared),
+      environment: agentWatchEnvironment.encode({ ...shared, notesTable: props.notesTableName }),
     });
     this.inventory = new PackagedFunction(this, 'inventory', {
       functionName: props.functionNames.inventory,
@@ -101,7 +133,8 @@ export class AgentHealthMonitor extends Construct {
         inventoryMinutes: props.inventoryMinutes,
         sweepMinutes: props.sweepMinutes,
         alarmWritesPerSecond: props.alarmWritesPerSecond,
-        trackedTagKeys: props.trackedTagKeys && props.trackedTagKeys.length > 0 ? [...props.trackedTagKeys] : undefined,
+        updateTargetTag: { key: props.updateTargetTag.key, values: [...props.updateTargetTag.values] },
+        missingScope: props.missingScope,
       }),
     });
 
@@ -116,12 +149,17 @@ export class AgentHealthMonitor extends Construct {
     // granted on "*": AWS authorizes these list calls on no narrower resource.
     const readManagedNodes = { Sid: 'ReadManagedNodes', Effect: 'Allow' as const, Action: 'ssm:DescribeInstanceInformation', Resource: '*' };
     const readAlarms = { Sid: 'ReadAlarms', Effect: 'Allow' as const, Action: 'cloudwatch:DescribeAlarms', Resource: '*' };
-    this.watch.addToRolePolicy(readManagedNodes, readAlarms, publishOwnMetrics);
+    // Digests and missing-instance mails go to the notifier as asynchronous invocations of it, and no other function.
+    const invokeNotifier = { Sid: 'HandMailsToNotifier', Effect: 'Allow' as const, Action: 'lambda:InvokeFunction', Resource: props.mailHandOver.notifierArn };
+    const readInstances = { Sid: 'ReadInstances', Effect: 'Allow' as const, Action: 'ec2:DescribeInstances', Resource: '*' };
+    this.watch.addToRolePolicy(readManagedNodes, readAlarms, readInstances, publishOwnMetrics, invokeNotifier);
     this.registry.grantRead(this.watch);
+    this.notes.grantReadWrite(this.watch);
+    this.notes.grantRead(props.mailHandOver.notesReader);
 
     this.inventory.addToRolePolicy(
       readManagedNodes,
-      { Sid: 'ReadInstances', Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' },
+      readInstances,
       ...(props.scopeTag
         ? [{ Sid: 'ReadHybridNodeTags', Effect: 'Allow' as const, Action: 'ssm:ListTagsForResource', Resource: arn(location, 'ssm', 'managed-instance/*') }]
         : []),
@@ -140,6 +178,7 @@ export class AgentHealthMonitor extends Construct {
         Action: 'lambda:InvokeFunction',
         Resource: arn(location, 'lambda', `function:${props.functionNames.inventory}`),
       },
+      invokeNotifier,
     );
     this.registry.grantReadWrite(this.inventory);
 

@@ -3,6 +3,9 @@ import { CloudwatchDashboard } from '@cdktf/provider-aws/lib/cloudwatch-dashboar
 import {
   ALARM_WRITE_ERRORS_METRIC,
   ALARM_WRITE_OPERATIONS,
+  CONDITION_DIMENSION,
+  FLEET_CONDITIONS,
+  FLEET_CONDITIONS_METRIC,
   ALARM_WRITES_DEFERRED_METRIC,
   ALARM_WRITES_PENDING_METRIC,
   INVENTORY_RUNS_METRIC,
@@ -101,6 +104,13 @@ export class Dashboard extends Construct {
           [props.metricNamespace, ALARM_WRITES_DEFERRED_METRIC, OPERATION_DIMENSION, operation, { stat: 'Sum', period: 300 }],
           [props.metricNamespace, ALARM_WRITE_ERRORS_METRIC, OPERATION_DIMENSION, operation, { stat: 'Sum', period: 300 }],
         ]),
+      ),
+      widget(
+        12,
+        18,
+        'Nodes stopped, muted, and instances missing from Systems Manager',
+        FLEET_CONDITIONS.map((condition) => [props.metricNamespace, FLEET_CONDITIONS_METRIC, CONDITION_DIMENSION, condition, { stat: 'Maximum', period: 900 }]),
+        { yAxis: { left: { min: 0 } } },
       ),
     ];
 

@@ -4,6 +4,7 @@ import { CloudwatchEventBus } from '@cdktf/provider-aws/lib/cloudwatch-event-bus
 import { CloudwatchEventBusPolicy } from '@cdktf/provider-aws/lib/cloudwatch-event-bus-policy';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import type { SpokeDeployment } from '../config/deployments';
 import {
   ALARM_STATE_CHANGE_DETAIL_TYPE,
@@ -34,6 +35,14 @@ export interface HubBusProps {
 /** The ARN of a hub's bus, written offline from the hub's place and names (spokes target it). */
 export function hubBusArn(hub: { partition: string; region: string; accountId: string }, busName: string): string {
   return arn(hub, 'events', `event-bus/${busName}`);
+}
+
+/**
+ * The ARN of a stack's notifier, written offline: the agent watch and the fleet inventory (a spoke's
+ * too, of its hub's) hand their digests and missing-instance mails to it as asynchronous invocations.
+ */
+export function notifierArn(hub: { partition: string; region: string; accountId: string; names: { functionNames: { notifier: string } } }): string {
+  return arn(hub, 'lambda', `function:${hub.names.functionNames.notifier}`);
 }
 
 /** The ARN of a spoke's role (IAM ARNs name no Region). */
@@ -91,6 +100,17 @@ export class HubBus extends Construct {
         }),
       });
       props.notifier.addRule('hub-agent-alarms', alarms);
+    }
+
+    // Spokes in other accounts hand digests and missing-instance mails to the notifier directly; their
+    // own IAM lets only their agent watch and fleet inventory do so.
+    for (const account of [...new Set(spokes.map((spoke) => spoke.accountId))].filter((account) => account !== location.accountId)) {
+      new LambdaPermission(this, `spoke-${account}-hands-over-mails`, {
+        statementId: `spoke-${account}-hands-over-mails`,
+        action: 'lambda:InvokeFunction',
+        functionName: props.notifier.function.functionName,
+        principal: account,
+      });
     }
 
     for (const spoke of spokes) {

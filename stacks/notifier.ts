@@ -34,6 +34,8 @@ export interface NotifierProps {
   readonly watchedStatuses: readonly string[];
   /** Agent alarms (whose ALARM and OK the notifier mails) are named with this prefix. */
   readonly agentAlarmPrefix: string;
+  /** The agent watch's alert notes table (it grants the notifier read access when it creates it). */
+  readonly alertNotesTable: string;
   readonly selfMonitoring: SelfMonitoring;
 }
 
@@ -82,6 +84,7 @@ export class Notifier extends Construct {
         idempotencyTable: this.idempotencyTable.name,
         watchedStatuses: props.watchedStatuses,
         agentAlarmPrefix: props.agentAlarmPrefix,
+        notesTable: props.alertNotesTable,
         language: props.mail.language,
         timeZone: props.mail.timeZone,
         environmentName: props.mail.environmentName,

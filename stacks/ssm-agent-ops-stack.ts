@@ -8,7 +8,7 @@ import { environmentNames, type EnvironmentNames } from '../contract/names';
 import type { Spoke } from '../contract/spokes';
 import type { AlertRuleTarget } from './alert-rules';
 import { AccountDisplayName } from './account-display-name';
-import { AgentHealthMonitor } from './agent-health-monitor';
+import { AgentHealthMonitor, type AgentHealthMonitorProps } from './agent-health-monitor';
 import { AgentUpdateAssociations } from './agent-update-associations';
 import { longestGapMinutes } from '../config/check-schedule';
 import { AlertTopic } from './alert-topic';
@@ -16,7 +16,7 @@ import { awsLocation, type AwsLocation } from './aws-arn';
 import { ChatChannel } from './chat-channel';
 import { Dashboard } from './dashboard';
 import { FailureAlerts } from './failure-alerts';
-import { HubBus, hubBusArn, roleArn } from './hub-bus';
+import { HubBus, hubBusArn, notifierArn, roleArn } from './hub-bus';
 import { HubForwarding } from './hub-forwarding';
 import { Notifier } from './notifier';
 import { SelfMonitoring } from './self-monitoring';
@@ -98,6 +98,7 @@ export class SsmAgentOpsStack extends TerraformStack {
     });
 
     let alerts: AlertRuleTarget;
+    let mailHandOver: AgentHealthMonitorProps['mailHandOver'];
     if (this.role.kind === 'spoke') {
       this.accountDisplayName = this.addAccountDisplayName();
       this.selfMonitoring = this.addSelfMonitoring();
@@ -119,6 +120,7 @@ export class SsmAgentOpsStack extends TerraformStack {
       });
       this.accountDisplayName.grantRead(this.spokeReadRole);
       alerts = this.hubForwarding;
+      mailHandOver = { notifierArn: notifierArn(hub), notesReader: this.spokeReadRole };
     } else {
       // The hub's part, in the order the stack has always created it: a construct only a hub has goes here.
       this.alertTopic = this.addAlertTopic();
@@ -128,6 +130,7 @@ export class SsmAgentOpsStack extends TerraformStack {
       this.alertTopic.watchChatDelivery(this.selfMonitoring);
       this.notifier = this.addNotifier(this.alertTopic);
       alerts = this.notifier;
+      mailHandOver = { notifierArn: notifierArn({ ...this.location, names }), notesReader: this.notifier.function };
     }
 
     // The regional part, in every stack: a construct every Region has goes here.
@@ -145,6 +148,7 @@ export class SsmAgentOpsStack extends TerraformStack {
         alarmState: names.ruleNames.agentAlarmState,
       },
       registryTableName: names.nodeRegistryTable,
+      notesTableName: names.alertNotesTable,
       location: this.location,
       bundlesDir: props.bundlesDir,
       packaging: settings.lambdaPackaging,
@@ -158,8 +162,13 @@ export class SsmAgentOpsStack extends TerraformStack {
       inventoryMinutes: settings.agentMonitor.inventoryMinutes,
       sweepMinutes: settings.agentMonitor.sweepMinutes,
       alarmWritesPerSecond: settings.agentMonitor.alarmWritesPerSecond,
-      trackedTagKeys: [settings.updateTargets.tagKey, settings.agentMonitor.muteTag.key],
+      muteTag: settings.agentMonitor.muteTag,
+      startGraceMinutes: settings.agentMonitor.startGraceMinutes,
+      missingScope: settings.agentMonitor.missingScope,
+      updateTargetTag: { key: settings.updateTargets.tagKey, values: settings.updateTargets.tagValues },
+      storm: settings.agentMonitor.storm,
       notifier: alerts,
+      mailHandOver,
       selfMonitoring: this.selfMonitoring,
     });
 
@@ -253,6 +262,7 @@ export class SsmAgentOpsStack extends TerraformStack {
       mail: this.mailSettings,
       watchedStatuses: settings.failureAlerts.statuses,
       agentAlarmPrefix: names.agentAlarmPrefix,
+      alertNotesTable: names.alertNotesTable,
       selfMonitoring: this.selfMonitoring,
     });
   }
@@ -342,5 +352,6 @@ function spokeEntry(spoke: SpokeDeployment): Spoke {
     displayNameParameter: spoke.displayNameParameter,
     agentAlarmPrefix: spoke.names.agentAlarmPrefix,
     watchedStatuses: spoke.watchedStatuses,
+    notesTable: spoke.names.alertNotesTable,
   };
 }

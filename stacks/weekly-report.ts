@@ -1,7 +1,8 @@
 import { Construct } from 'constructs';
 import type { LambdaPackaging } from '../config/schema';
 import type { Language } from '../contract/languages';
-import { weeklyReportEnvironment, type MissingScope } from '../contract/weekly-report-environment';
+import { weeklyReportEnvironment } from '../contract/weekly-report-environment';
+import type { MissingScope } from '../contract/shared-variables';
 import type { AccountDisplayName } from './account-display-name';
 import type { AlertTopic } from './alert-topic';
 import { arn, type AwsLocation } from './aws-arn';

@@ -4,15 +4,6 @@ import { LOG_RETENTION_DAYS } from '../../config/schema';
 import { minimalEnvironment } from '../helpers/minimal-environment';
 
 const valid = minimalEnvironment;
-/** agentMonitor's documented defaults. */
-const MONITOR_DEFAULTS = {
-  scope: 'all',
-  inventoryMinutes: 15,
-  sweepMinutes: 120,
-  muteTag: { key: 'ssm-agent-ops:mute', value: 'true' },
-  startGraceMinutes: 10,
-  missingScope: 'update-targets',
-} as const;
 
 function problemsOf(inputs: unknown[], overrides = {}): string[] {
   try {
@@ -69,8 +60,9 @@ describe('environment settings', () => {
       ['failureAlerts', { failureAlerts: { extraDocuments: ['AWS-RunShellScript'] } }, (s) => s.failureAlerts, { extraDocuments: ['AWS-RunShellScript'], statuses: ['Failed', 'TimedOut'] }],
       ['updateTargets', { updateTargets: { tagValues: ['auto', 'weekly'] } }, (s) => s.updateTargets, { tagKey: 'ope-type', tagValues: ['auto', 'weekly'] }],
       ['updateTargets', { updateTargets: { tagKey: 'patch-group' } }, (s) => s.updateTargets, { tagKey: 'patch-group', tagValues: ['auto'] }],
-      ['agentMonitor', { agentMonitor: {} }, (s) => s.agentMonitor, { ...MONITOR_DEFAULTS, alarmWritesPerSecond: 3 }],
-      ['agentMonitor', { agentMonitor: { alarmWritesPerSecond: 10 } }, (s) => s.agentMonitor, { ...MONITOR_DEFAULTS, alarmWritesPerSecond: 10 }],
+      ['agentMonitor', { agentMonitor: {} }, (s) => s.agentMonitor, { scope: 'all', inventoryMinutes: 15, sweepMinutes: 120, alarmWritesPerSecond: 3, muteTag: { key: 'ssm-agent-ops:mute', value: 'true' }, startGraceMinutes: 10, missingScope: 'update-targets', storm: { threshold: 10, windowMinutes: 5 } }],
+      ['agentMonitor', { agentMonitor: { alarmWritesPerSecond: 10 } }, (s) => s.agentMonitor, { scope: 'all', inventoryMinutes: 15, sweepMinutes: 120, alarmWritesPerSecond: 10, muteTag: { key: 'ssm-agent-ops:mute', value: 'true' }, startGraceMinutes: 10, missingScope: 'update-targets', storm: { threshold: 10, windowMinutes: 5 } }],
+      ['agentMonitor', { agentMonitor: { muteTag: { key: 'maintenance' }, storm: { threshold: 50 } } }, (s) => s.agentMonitor.muteTag.key + s.agentMonitor.muteTag.value + s.agentMonitor.storm.threshold + '/' + s.agentMonitor.storm.windowMinutes, 'maintenancetrue50/5'],
       ['alerts', { alerts: { topicName: 'OPE', emails: ['ops@example.com'], language: 'en' } }, (s) => s.alerts, { topicName: 'OPE', emails: ['ops@example.com'], language: 'en', timeZone: 'Asia/Tokyo' }],
     ])('%s: %j', (_object, change, pick, expected) => {
       expect(pick(loadEnvironments([{ ...valid, ...change }])[0]!)).toEqual(expected);
@@ -79,7 +71,16 @@ describe('environment settings', () => {
     it('documents the defaults that fill in an object left out', () => {
       expect(defaults.ssmAgentUpdate).toEqual({ name: 'dev-update-ssm-agent', schedule: 'cron(0 5 ? * TUE *)', maxConcurrency: '100%', maxErrors: '0%' });
       expect(defaults.failureAlerts).toEqual({ extraDocuments: [], statuses: ['Failed', 'TimedOut'] });
-      expect(defaults.agentMonitor).toEqual({ ...MONITOR_DEFAULTS, alarmWritesPerSecond: 3 });
+      expect(defaults.agentMonitor).toEqual({
+        scope: 'all',
+        inventoryMinutes: 15,
+        sweepMinutes: 120,
+        alarmWritesPerSecond: 3,
+        muteTag: { key: 'ssm-agent-ops:mute', value: 'true' },
+        startGraceMinutes: 10,
+        missingScope: 'update-targets',
+        storm: { threshold: 10, windowMinutes: 5 },
+      });
       expect(defaults.weeklyReport).toEqual({ schedule: 'cron(0 0 ? * MON *)', cloudWatchAgentNamespace: 'CWAgent' });
     });
   });
@@ -125,9 +126,6 @@ describe('environment settings', () => {
       ['log retention', { logRetentionDays: 45 }, 'dev › logRetentionDays = 45 is not allowed; allowed: a CloudWatch Logs retention in days: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731 (2 years), 1096 (3 years), 1827 (5 years), 2192 (6 years), 2557 (7 years), 2922 (8 years), 3288 (9 years), 3653 (10 years); or "never" to keep logs forever'],
       ['log retention of 0', { logRetentionDays: 0 }, 'dev › logRetentionDays = 0 is not allowed; allowed: a CloudWatch Logs retention in days: 1, 3,'],
       ['log retention as text', { logRetentionDays: '90' }, 'dev › logRetentionDays = "90" is not allowed; allowed: a CloudWatch Logs retention in days: 1, 3,'],
-      ['mute tag without a value', { agentMonitor: { muteTag: { key: 'mute' } } }, 'dev › agentMonitor.muteTag.value is missing'],
-      ['start grace in fractions', { agentMonitor: { startGraceMinutes: 2.5 } }, 'dev › agentMonitor.startGraceMinutes = 2.5 is not allowed; allowed: whole minutes from 0 to 1440 (a day)'],
-      ['missing scope', { agentMonitor: { missingScope: 'everything' } }, 'dev › agentMonitor.missingScope = "everything" is not allowed; allowed: one of update-targets, all-running, off'],
       ['weekly report schedule', { weeklyReport: { schedule: 'cron(0 0 * * MON *)' } }, 'dev › weeklyReport.schedule = "cron(0 0 * * MON *)" is not allowed; allowed: "?" in exactly one of day-of-month and day-of-week, e.g. cron(0 5 ? * TUE *)'],
       ['CloudWatch Agent namespace of AWS', { weeklyReport: { cloudWatchAgentNamespace: 'AWS/EC2' } }, 'dev › weeklyReport.cloudWatchAgentNamespace = "AWS/EC2" is not allowed; allowed: a namespace that does not start with "AWS/" (reserved by AWS)'],
       ['inventory period', { agentMonitor: { inventoryMinutes: 2 } }, 'dev › agentMonitor.inventoryMinutes = 2 is not allowed; allowed: whole minutes from 5 to 60'],
@@ -135,6 +133,11 @@ describe('environment settings', () => {
       ['sweep shorter than the inventory period', { agentMonitor: { inventoryMinutes: 30, sweepMinutes: 15 } }, 'dev › agentMonitor.sweepMinutes = 15 is not allowed; allowed: at least agentMonitor.inventoryMinutes (30)'],
       ['sweep longer than a day', { agentMonitor: { sweepMinutes: 2000 } }, 'dev › agentMonitor.sweepMinutes = 2000 is not allowed; allowed: whole minutes from 5 to 1440 (a day)'],
       ['alarm write rate', { agentMonitor: { alarmWritesPerSecond: 0 } }, "dev › agentMonitor.alarmWritesPerSecond = 0 is not allowed; allowed: calls per second from 0.5 to 100: the account's PutMetricAlarm quota (3 unless raised) or less"],
+      ['start grace in fractions', { agentMonitor: { startGraceMinutes: 2.5 } }, 'dev › agentMonitor.startGraceMinutes = 2.5 is not allowed; allowed: whole minutes from 0 to 120'],
+      ['missing scope', { agentMonitor: { missingScope: 'everything' } }, 'dev › agentMonitor.missingScope = "everything" is not allowed; allowed: one of update-targets, all-running, off'],
+      ['storm threshold', { agentMonitor: { storm: { threshold: 0 } } }, 'dev › agentMonitor.storm.threshold = 0 is not allowed; allowed: a whole number of transitions from 1 to 1000'],
+      ['storm window', { agentMonitor: { storm: { windowMinutes: 90 } } }, 'dev › agentMonitor.storm.windowMinutes = 90 is not allowed; allowed: whole minutes from 1 to 60'],
+      ['mute tag key reserved by AWS', { agentMonitor: { muteTag: { key: 'aws:mute' } } }, 'dev › agentMonitor.muteTag.key = "aws:mute" is not allowed; allowed: a key that does not start with "aws:" (reserved by AWS)'],
       ['alarm write rate as text', { agentMonitor: { alarmWritesPerSecond: '3' } }, 'dev › agentMonitor.alarmWritesPerSecond = "3" is not allowed; allowed: calls per second from 0.5 to 100'],
       ['unknown field', { alarmEmail: 'x' }, 'dev › (settings): unknown field alarmEmail'],
       ['missing field', { accountId: undefined }, 'dev › accountId is missing; it is required'],

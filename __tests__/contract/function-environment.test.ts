@@ -19,19 +19,32 @@ const notifier: NotifierEnvironmentSettings = {
   timeZone: 'Asia/Tokyo',
   environmentName: 'prod',
   runbookBaseUrl: 'https://git.example.com/ops/ssm-agent-ops/blob/main',
+  notesTable: 'ssm-agent-ops-prod-alert-notes',
 };
 const watch: AgentWatchEnvironmentSettings = {
   namespace: 'SSMAgentOps/prod',
   alarmNamePrefix: 'ssm-agent-ops-prod-agent-',
   registryTable: 'ssm-agent-ops-prod-node-registry',
+  notesTable: 'ssm-agent-ops-prod-alert-notes',
+  muteTag: { key: 'ssm-agent-ops:mute', value: 'true' },
+  startGraceMinutes: 10,
+  storm: { threshold: 10, windowMinutes: 5 },
+  notifierFunction: 'ssm-agent-ops-prod-notifier',
 };
 const inventory: FleetInventoryEnvironmentSettings = {
-  ...watch,
+  namespace: watch.namespace,
+  alarmNamePrefix: watch.alarmNamePrefix,
+  registryTable: watch.registryTable,
+  muteTag: watch.muteTag,
+  startGraceMinutes: watch.startGraceMinutes,
+  storm: watch.storm,
+  notifierFunction: watch.notifierFunction,
   scopeTag: { key: 'patch group', values: ['web', 'batch'] },
   inventoryMinutes: 15,
   sweepMinutes: 120,
   alarmWritesPerSecond: 2.5,
-  trackedTagKeys: ['ope-type', 'ssm-agent-ops:mute'],
+  updateTargetTag: { key: 'ope-type', values: ['auto'] },
+  missingScope: 'all-running',
 };
 
 const subscriptionCheck: SubscriptionCheckEnvironmentSettings = {

@@ -6,6 +6,7 @@ describe('environment names', () => {
       stackName: 'ssm-agent-ops-prod',
       resourcePrefix: 'ssm-agent-ops-prod',
       agentAlarmPrefix: 'ssm-agent-ops-prod-agent-',
+      alertNotesTable: 'ssm-agent-ops-prod-alert-notes',
       metricNamespace: 'SSMAgentOps/prod',
       functionNames: {
         notifier: 'ssm-agent-ops-prod-notifier',

@@ -3,7 +3,7 @@ import { scheduledEvent } from '../../fixtures/events';
 import { lambdaContext } from '../../fixtures/lambda-context';
 import type { SimulatedAws } from '../../fixtures/simulated-aws';
 import type { VirtualClock } from '../../fixtures/virtual-clock';
-import { createWatch, type WatchRunSummary } from '../../lambdas/agent-watch/watch';
+import { createWatch, type WatchRunSummary, type WatchSettings } from '../../lambdas/agent-watch/watch';
 import { createInventory, type InventoryRunSummary, type InventorySettings } from '../../lambdas/fleet-inventory/inventory';
 import { agentAlarm, agentAlarmVersion } from '../../lambdas/shared/agent-alarm';
 import type { InventoryState, NodeRecord } from '../../lambdas/shared/node-registry';
@@ -14,10 +14,32 @@ export const PROD = {
   namespace: 'SSMAgentOps/prod',
   alarmNamePrefix: 'ssm-agent-ops-prod-agent-',
   registryTable: 'ssm-agent-ops-prod-node-registry',
+  notesTable: 'ssm-agent-ops-prod-alert-notes',
+  notifierFunction: 'ssm-agent-ops-prod-notifier',
 } as const;
 
+/** The update targets' tag as deployed by default. */
+export const DEFAULT_UPDATE_TARGETS = { key: 'ope-type', values: ['auto'] };
+
 /** The inventory as deployed by default. */
-export const INVENTORY_DEFAULTS: InventorySettings = { ...PROD, scopeTag: undefined, trackedTagKeys: undefined, ...AGENT_MONITOR_DEFAULTS };
+export const INVENTORY_DEFAULTS: InventorySettings = { ...PROD, scopeTag: undefined, ...AGENT_MONITOR_DEFAULTS, updateTargetTag: DEFAULT_UPDATE_TARGETS };
+
+/** The watch as deployed by default. */
+export const WATCH_DEFAULTS: WatchSettings = watchSettingsOf(INVENTORY_DEFAULTS);
+
+/** The watch's settings that go with the inventory's. */
+export function watchSettingsOf(settings: InventorySettings & { notesTable?: string }): WatchSettings {
+  return {
+    namespace: settings.namespace,
+    alarmNamePrefix: settings.alarmNamePrefix,
+    registryTable: settings.registryTable,
+    notesTable: settings.notesTable ?? PROD.notesTable,
+    muteTag: settings.muteTag,
+    startGraceMinutes: settings.startGraceMinutes,
+    storm: settings.storm,
+    notifierFunction: settings.notifierFunction,
+  };
+}
 
 export const alarmName = (instanceId: string) => `${PROD.alarmNamePrefix}${instanceId}`;
 
@@ -32,7 +54,7 @@ export function agentHealth(aws: SimulatedAws, clock: VirtualClock, overrides: P
   const settings = { ...INVENTORY_DEFAULTS, ...overrides };
   const clients = { ssm: aws.ssm, ec2: aws.ec2, cloudwatch: aws.cloudwatch, registry: aws.dynamodb, lambda: aws.lambda };
   const inventory = createInventory({ ...clients, settings });
-  const watch = createWatch({ ...clients, settings: { namespace: settings.namespace, alarmNamePrefix: settings.alarmNamePrefix, registryTable: settings.registryTable } });
+  const watch = createWatch({ ...clients, settings: watchSettingsOf(settings) });
   let continuationsRun = 0;
 
   const runInventory = (event: unknown) =>
@@ -51,6 +73,8 @@ export function agentHealth(aws: SimulatedAws, clock: VirtualClock, overrides: P
       const runs = [(await runInventory(scheduledEvent())).result];
       while (continuationsRun < aws.invocations.length) {
         const next = aws.invocations[continuationsRun++]!;
+        // The notifier's invocations (digests, missing-instance mails) are not the inventory's to run.
+        if (next.functionName === settings.notifierFunction) continue;
         runs.push((await runInventory(next.payload)).result);
       }
       return runs;

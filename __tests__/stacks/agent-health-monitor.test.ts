@@ -40,8 +40,29 @@ describe('agent health monitor', () => {
 
   it('gives both functions the names and settings they read, and the inventory the scope when scoped', () => {
     // Read back as the handlers read them: what the stack sets is what the functions understand.
-    expect(agentWatchEnvironment.decode(watch.environment.variables)).toEqual({ namespace: 'SSMAgentOps/prod', alarmNamePrefix: 'ssm-agent-ops-prod-agent-', registryTable: expect.stringMatching(/^\$\{aws_dynamodb_table\.agent-health-monitor_node-registry_\S+\.name\}$/) });
-    expect(fleetInventoryEnvironment.decode(inventory.environment.variables)).toMatchObject({ inventoryMinutes: 15, sweepMinutes: 120, alarmWritesPerSecond: 3 });
+    const quieting = { muteTag: { key: 'ssm-agent-ops:mute', value: 'true' }, startGraceMinutes: 10, storm: { threshold: 10, windowMinutes: 5 }, notifierFunction: 'arn:aws:lambda:ap-northeast-1:333333333333:function:ssm-agent-ops-prod-notifier' };
+    expect(agentWatchEnvironment.decode(watch.environment.variables)).toEqual({
+      namespace: 'SSMAgentOps/prod',
+      alarmNamePrefix: 'ssm-agent-ops-prod-agent-',
+      registryTable: expect.stringMatching(/^\$\{aws_dynamodb_table\.agent-health-monitor_node-registry_\S+\.name\}$/),
+      notesTable: 'ssm-agent-ops-prod-alert-notes',
+      ...quieting,
+    });
+    expect(fleetInventoryEnvironment.decode(inventory.environment.variables)).toMatchObject({
+      inventoryMinutes: 15,
+      sweepMinutes: 120,
+      alarmWritesPerSecond: 3,
+      ...quieting,
+      updateTargetTag: { key: 'ope-type', values: ['auto'] },
+      missingScope: 'update-targets',
+    });
+    const quiet = synthStack(exampleSettings('prod', { agentMonitor: { muteTag: { key: 'maintenance', value: 'yes' }, startGraceMinutes: 20, missingScope: 'off', storm: { threshold: 40, windowMinutes: 10 } } }));
+    expect(agentWatchEnvironment.decode(functionNamed(quiet, 'ssm-agent-ops-prod-agent-watch').environment.variables)).toMatchObject({
+      muteTag: { key: 'maintenance', value: 'yes' },
+      startGraceMinutes: 20,
+      storm: { threshold: 40, windowMinutes: 10 },
+    });
+    expect(fleetInventoryEnvironment.decode(functionNamed(quiet, 'ssm-agent-ops-prod-fleet-inventory').environment.variables)).toMatchObject({ missingScope: 'off', startGraceMinutes: 20 });
     const scoped = synthStack(exampleSettings('prod', { agentMonitor: { scope: 'update-targets', inventoryMinutes: 10, sweepMinutes: 120, alarmWritesPerSecond: 8 } }));
     const scopedInventory = fleetInventoryEnvironment.decode(functionNamed(scoped, 'ssm-agent-ops-prod-fleet-inventory').environment.variables);
     expect(scopedInventory).toMatchObject({ scopeTag: { key: 'ope-type', values: ['auto'] }, inventoryMinutes: 10, sweepMinutes: 120, alarmWritesPerSecond: 8 });
@@ -53,13 +74,31 @@ describe('agent health monitor', () => {
     expect(table).toMatchObject({ billing_mode: 'PAY_PER_REQUEST', hash_key: 'id', attribute: [{ name: 'id', type: 'S' }], server_side_encryption: { enabled: true } });
   });
 
-  it('lets the watch read nodes, alarms and the registry, and publish only to its namespace', () => {
+  it('lets the watch read nodes, alarms, instances and the registry, keep its notes, publish only to its namespace and invoke only the notifier', () => {
+    const notes = /^\$\{aws_dynamodb_table\.agent-health-monitor_alert-notes_\S+\.arn\}/;
     expect(policyOf(prod, 'agent-health-monitor_watch')).toEqual([
       { Sid: 'ReadManagedNodes', Effect: 'Allow', Action: 'ssm:DescribeInstanceInformation', Resource: '*' },
       { Sid: 'ReadAlarms', Effect: 'Allow', Action: 'cloudwatch:DescribeAlarms', Resource: '*' },
+      // DescribeInstances supports no resource-level permissions.
+      { Sid: 'ReadInstances', Effect: 'Allow', Action: 'ec2:DescribeInstances', Resource: '*' },
       { Sid: 'PublishOwnMetrics', Effect: 'Allow', Action: 'cloudwatch:PutMetricData', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': 'SSMAgentOps/prod' } } },
+      { Sid: 'HandMailsToNotifier', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: 'arn:aws:lambda:ap-northeast-1:333333333333:function:ssm-agent-ops-prod-notifier' },
       { Sid: 'ReadNodeRegistry', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Scan'], Resource: expect.stringMatching(/^\$\{aws_dynamodb_table\.agent-health-monitor_node-registry_\S+\.arn\}$/) },
+      { Sid: 'KeepAlertNotes', Effect: 'Allow', Action: ['dynamodb:BatchGetItem', 'dynamodb:BatchWriteItem'], Resource: expect.stringMatching(notes) },
+      { Sid: 'ReadDigestNotes', Effect: 'Allow', Action: 'dynamodb:Query', Resource: expect.stringMatching(/^\$\{aws_dynamodb_table\.agent-health-monitor_alert-notes_\S+\.arn\}\/index\/by-digest$/) },
     ]);
+    expect(policyOf(prod, 'notifier_function').find((statement) => statement.Sid === 'ReadAlertNotes')).toEqual({ Sid: 'ReadAlertNotes', Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: expect.stringMatching(notes) });
+  });
+
+  it('keeps the alert notes in an on-demand, encrypted table that forgets them, indexed by digest', () => {
+    const table = resourcesOf(prod, 'aws_dynamodb_table').find((candidate) => candidate.name === 'ssm-agent-ops-prod-alert-notes');
+    expect(table).toMatchObject({
+      billing_mode: 'PAY_PER_REQUEST',
+      hash_key: 'id',
+      ttl: { attribute_name: 'expiresAt', enabled: true },
+      global_secondary_index: [{ name: 'by-digest', hash_key: 'digestId', projection_type: 'ALL' }],
+      server_side_encryption: { enabled: true },
+    });
   });
 
   it('lets the inventory write only its own alarms, invoke only itself, and read hybrid node tags only when scoped', () => {
@@ -76,6 +115,7 @@ describe('agent health monitor', () => {
       },
       { Sid: 'PublishOwnMetrics', Effect: 'Allow', Action: 'cloudwatch:PutMetricData', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': 'SSMAgentOps/prod' } } },
       { Sid: 'ContinueOwnRun', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: 'arn:aws:lambda:ap-northeast-1:333333333333:function:ssm-agent-ops-prod-fleet-inventory' },
+      { Sid: 'HandMailsToNotifier', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: 'arn:aws:lambda:ap-northeast-1:333333333333:function:ssm-agent-ops-prod-notifier' },
       {
         Sid: 'KeepNodeRegistry',
         Effect: 'Allow',
@@ -185,6 +225,12 @@ describe('agent health monitor', () => {
       'Lambda duration (p99)',
       'Alert addresses with a confirmed subscription (of 2)',
       'Node alarm writes: pending, left for later, refused',
+      'Nodes stopped, muted, and instances missing from Systems Manager',
+    ]);
+    expect(widgets[7].properties.metrics.map((metric: any[]) => metric.slice(1, 4))).toEqual([
+      ['FleetConditions', 'Condition', 'Stopped'],
+      ['FleetConditions', 'Condition', 'Muted'],
+      ['FleetConditions', 'Condition', 'Missing'],
     ]);
     expect(widgets[0].properties.metrics.map((metric: any[]) => metric.slice(0, 4))).toEqual([
       ['SSMAgentOps/prod', 'ManagedNodes', 'PingStatus', 'Online'],

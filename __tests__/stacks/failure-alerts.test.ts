@@ -152,6 +152,7 @@ describe('notifier', () => {
       idempotencyTable: 'ssm-agent-ops-prod-notifier-idempotency',
       watchedStatuses: ['Failed', 'TimedOut'],
       agentAlarmPrefix: 'ssm-agent-ops-prod-agent-',
+      notesTable: 'ssm-agent-ops-prod-alert-notes',
       language: 'ja',
       timeZone: 'Asia/Tokyo',
       environmentName: 'prod',
@@ -228,6 +229,8 @@ describe('notifier', () => {
         Resource: expect.stringMatching(/^\$\{aws_dynamodb_table\.\S+\.arn\}$/),
       },
       { Sid: 'DeadLetterFailedInvocations', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: expect.stringMatching(/^\$\{aws_sqs_queue\.\S+\.arn\}$/) },
+      // The agent watch's mail decisions: one item at a time, on its table only.
+      { Sid: 'ReadAlertNotes', Effect: 'Allow', Action: 'dynamodb:GetItem', Resource: expect.stringMatching(/^\$\{aws_dynamodb_table\.agent-health-monitor_alert-notes_\S+\.arn\}$/) },
     ]);
   });
 });

@@ -2,6 +2,8 @@ import { Testing } from 'cdktf';
 import { loadDeployments } from '../../config/load';
 import { environments } from '../../config/environments';
 import type { EnvironmentInput } from '../../config/schema';
+import { agentWatchEnvironment } from '../../contract/agent-watch-environment';
+import { fleetInventoryEnvironment } from '../../contract/fleet-inventory-environment';
 import { relayRuleName } from '../../stacks/hub-bus';
 import { SsmAgentOpsStack } from '../../stacks/ssm-agent-ops-stack';
 import { minimalEnvironment } from '../helpers/minimal-environment';
@@ -27,6 +29,7 @@ const READ_ROLES = [
   'arn:aws:iam::555555555555:role/ssm-agent-ops-web-use1-hub-read',
   'arn:aws:iam::666666666666:role/ssm-agent-ops-batch-hub-read',
 ];
+const HUB_NOTIFIER = 'arn:aws:lambda:ap-northeast-1:444444444444:function:ssm-agent-ops-ops-hub-notifier';
 const HUB_BUS = 'arn:aws:events:ap-northeast-1:444444444444:event-bus/ssm-agent-ops-ops-hub-hub';
 
 function roleNamed(synthesized: Synthesized, name: string) {
@@ -144,6 +147,17 @@ describe('the hub', () => {
   });
 });
 
+describe('mail hand-over from spokes', () => {
+  it('lets the hub’s notifier be invoked by each spoke account that is not the hub’s own, and by nothing else', () => {
+    const permissions = resourcesOf(hub, 'aws_lambda_permission').filter((permission) => /^\d{12}$/.test(permission.principal));
+    expect(permissions.map((permission) => [permission.principal, permission.action]).sort()).toEqual([
+      ['555555555555', 'lambda:InvokeFunction'],
+      ['666666666666', 'lambda:InvokeFunction'],
+    ]);
+    for (const permission of permissions) expect(permission.function_name).toMatch(/^\$\{aws_lambda_function\.\S+\.function_name\}$/);
+  });
+});
+
 describe('a spoke', () => {
   it.each(spokeNames)('%s has no topic, subscription, notifier, chat or dashboard', (name) => {
     const spoke = example[name]!;
@@ -201,8 +215,26 @@ describe('a spoke', () => {
         'ssm:DescribeInstanceInformation',
         'tag:GetResources',
         'ssm:GetParameter',
+        'dynamodb:GetItem',
       ].sort(),
     );
+    // The notes it lends are the spoke's agent watch's, and only those.
+    const notesTable = resourcesOf(spoke, 'aws_dynamodb_table').find((table) => table.name.endsWith('-alert-notes'));
+    const [notesAddress] = Object.entries(spoke.resource.aws_dynamodb_table!).find(([, table]) => table === notesTable)!;
+    expect(policyOfRole(spoke, roleName).find((statement) => statement.Action === 'dynamodb:GetItem').Resource).toBe(`\${aws_dynamodb_table.${notesAddress}.arn}`);
+  });
+
+  it.each(spokeNames)('%s hands its digests and missing-instance mails to the hub’s notifier, and may invoke no other function', (name) => {
+    const spoke = example[name]!;
+    for (const suffix of ['agent-watch', 'fleet-inventory']) {
+      const functionName = `${name}-${suffix}`;
+      const fn = resourcesOf(spoke, 'aws_lambda_function').find((candidate) => candidate.function_name === functionName);
+      expect((suffix === 'agent-watch' ? agentWatchEnvironment : fleetInventoryEnvironment).decode(fn.environment.variables).notifierFunction).toBe(HUB_NOTIFIER);
+      const invokes = policyOfRole(spoke, `${functionName}-role`).filter((statement) => [statement.Action].flat().includes('lambda:InvokeFunction'));
+      expect(invokes.map((statement) => statement.Resource)).toEqual(
+        suffix === 'agent-watch' ? [HUB_NOTIFIER] : [expect.stringMatching(/:function:ssm-agent-ops-[\w-]+-fleet-inventory$/), HUB_NOTIFIER],
+      );
+    }
   });
 
   it('names its IAM roles uniquely across the Regions of one account', () => {

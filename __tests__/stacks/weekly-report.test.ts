@@ -96,6 +96,7 @@ describe('the weekly report', () => {
 
   it('has the fleet inventory record the update target and mute tags for every node', () => {
     const inventory = resourcesOf(prod, 'aws_lambda_function').find((fn) => fn.function_name === 'ssm-agent-ops-prod-fleet-inventory');
-    expect(inventory.environment.variables[fleetInventoryEnvironment.variables.trackedTagKeys]).toBe('ope-type,ssm-agent-ops:mute');
+    const settings = fleetInventoryEnvironment.decode(inventory.environment.variables);
+    expect([settings.updateTargetTag.key, settings.muteTag.key]).toEqual(['ope-type', 'ssm-agent-ops:mute']);
   });
 });

@@ -1,6 +1,8 @@
 import type { MetricDatum } from '@aws-sdk/client-cloudwatch';
 import { CONNECTION_LOST_METRIC, INSTANCE_ID_DIMENSION, MANAGED_NODES_METRIC, PING_STATUS_DIMENSION, WATCH_RUNS_METRIC } from '../../contract/agent-metrics';
 import { FLEET_PING_STATUSES, KNOWN_PING_STATUSES, type FleetPingStatus } from '../../contract/ping-statuses';
+import { isStoppedState } from '../shared/alert-notes';
+import type { InstanceFacts } from '../shared/instance-facts';
 import type { NodeStatus } from '../shared/managed-nodes';
 import type { InventoryState, NodeRecord } from '../shared/node-registry';
 
@@ -17,7 +19,17 @@ export type HoldReason =
   /** In ALARM and asked about by ID: its ping status is one AWS does not document. */
   | 'unknown-status'
   /** In ALARM and asked about by ID: still not online (it changed between the reads). */
-  | 'not-online';
+  | 'not-online'
+  /** Not online, and its EC2 instance is stopping, stopped, shutting down or terminated: not a lost connection. */
+  | 'stopped'
+  /** Not online, and its EC2 instance started within the grace period (or is still pending). */
+  | 'starting'
+  /** Not online, and its instance carries the mute tag: watched, never mailed. */
+  | 'muted'
+  /** Not online, and EC2 does not know the instance (yet, or any more): judged when it does. */
+  | 'not-in-ec2'
+  /** Not online, and what EC2 says about the instance could not be read this run. */
+  | 'ec2-unread';
 
 /** What one run of the watch observed. */
 export interface WatchObservation {
@@ -36,6 +48,13 @@ export interface WatchObservation {
   confirmations: ReadonlyMap<string, NodeStatus> | undefined;
   /** The inventory's state, when there is one. */
   state?: InventoryState;
+  /**
+   * What EC2 says about the EC2 instances among the nodes to judge: `null` for an instance EC2 does
+   * not know, absent for one that could not be read this run.
+   */
+  instances?: ReadonlyMap<string, InstanceFacts | null>;
+  /** The mute tag, the start grace period, and the time of the run. */
+  judging?: { muteTag: { key: string; value: string }; startGraceMs: number; at: Date };
 }
 
 export interface WatchDecision {
@@ -43,6 +62,10 @@ export interface WatchDecision {
   lost: string[];
   /** Nodes that get a 0: alarm in ALARM, confirmed Online by ID. */
   recovered: string[];
+  /** Nodes that get a 0: alarm in ALARM, and their EC2 instance is not running (its state). */
+  stopped: { instanceId: string; state: string }[];
+  /** Nodes among `lost` and `recovered` that carry the mute tag. */
+  muted: Set<string>;
   held: { instanceId: string; reason: HoldReason; pingStatus?: string }[];
   /** Nodes in scope by ping status, when the run can count them. */
   counts?: Record<FleetPingStatus, number>;
@@ -70,26 +93,60 @@ export function recoveryCandidates(notOnline: readonly NodeStatus[], complete: b
  * a node no longer registered, or a node with an unknown status never gets a 0: its alarm stays as it is.
  */
 export function decide(observation: WatchObservation): WatchDecision {
-  const decision: WatchDecision = { lost: [], recovered: [], held: [] };
+  const decision: WatchDecision = { lost: [], recovered: [], stopped: [], muted: new Set(), held: [] };
   const statusOf = new Map(observation.notOnline.map((node) => [node.instanceId, node.pingStatus]));
+  const judging = observation.judging;
+  const instances = observation.instances ?? new Map<string, InstanceFacts | null>();
+  const isMuted = (id: string): boolean => {
+    if (!judging) return false;
+    const facts = instances.get(id);
+    const tags = facts ? facts.tags : observation.records.get(id)?.tags;
+    return tags?.[judging.muteTag.key] === judging.muteTag.value;
+  };
+  /** Why an EC2 instance's connection is not judged now, if there is a reason. */
+  const notJudged = (id: string): HoldReason | undefined => {
+    if (!judging || !isEc2Node(id)) return undefined;
+    if (!instances.has(id)) return 'ec2-unread';
+    const facts = instances.get(id);
+    if (!facts) return 'not-in-ec2';
+    if (isStoppedState(facts.state)) return 'stopped';
+    if (facts.state !== 'running') return 'starting';
+    if (facts.launchedAt && judging.at.getTime() - facts.launchedAt.getTime() < judging.startGraceMs) return 'starting';
+    return undefined;
+  };
+  /** The EC2 state of an instance that is no longer running (or gone from EC2), else undefined. */
+  const stoppedState = (id: string): string | undefined => {
+    if (!judging || !isEc2Node(id) || !instances.has(id)) return undefined;
+    const facts = instances.get(id);
+    if (!facts) return 'terminated';
+    return isStoppedState(facts.state) ? facts.state : undefined;
+  };
 
   for (const id of lostCandidates(observation.notOnline, observation.alarmed)) {
     const record = observation.records.get(id);
     const pingStatus = statusOf.get(id);
-    if (!record) decision.held.push({ instanceId: id, reason: 'not-in-registry', pingStatus });
-    else if (record.departedAt) decision.held.push({ instanceId: id, reason: 'left', pingStatus });
-    else if (record.alarm === undefined) decision.held.push({ instanceId: id, reason: 'no-alarm', pingStatus });
+    const reason = !record ? 'not-in-registry' : record.departedAt ? 'left' : record.alarm === undefined ? 'no-alarm' : (notJudged(id) ?? (isMuted(id) ? 'muted' : undefined));
+    if (reason) decision.held.push({ instanceId: id, reason, pingStatus });
     else decision.lost.push(id);
+  }
+
+  // A node in ALARM whose instance was stopped afterwards: one "stopped" mail, and its alarm goes back to OK.
+  for (const id of [...observation.alarmed].filter((alarmedId) => statusOf.has(alarmedId)).sort()) {
+    const state = stoppedState(id);
+    if (state) decision.stopped.push({ instanceId: id, state });
   }
 
   const confirmations = observation.confirmations;
   for (const id of confirmations ? recoveryCandidates(observation.notOnline, observation.notOnlineComplete, observation.alarmed) : []) {
     const now = confirmations!.get(id);
-    if (!now) decision.held.push({ instanceId: id, reason: 'not-a-managed-node' });
+    const state = now?.pingStatus === 'Online' ? undefined : stoppedState(id);
+    if (state) decision.stopped.push({ instanceId: id, state });
+    else if (!now) decision.held.push({ instanceId: id, reason: 'not-a-managed-node' });
     else if (now.pingStatus === 'Online') decision.recovered.push(id);
     else if (!(KNOWN_PING_STATUSES as readonly string[]).includes(now.pingStatus)) decision.held.push({ instanceId: id, reason: 'unknown-status', pingStatus: now.pingStatus });
     else decision.held.push({ instanceId: id, reason: 'not-online', pingStatus: now.pingStatus });
   }
+  for (const id of [...decision.recovered, ...decision.stopped.map((node) => node.instanceId)]) if (isMuted(id)) decision.muted.add(id);
 
   if (observation.notOnlineComplete && observation.state) decision.counts = countNodes(observation, statusOf);
   return decision;
@@ -122,13 +179,33 @@ export function metricData(decision: WatchDecision, at: Date): MetricDatum[] {
     Unit: 'Count',
     Timestamp: at,
   });
-  const data = [...decision.lost.map((id) => node(id, 1)), ...decision.recovered.map((id) => node(id, 0))];
+  const data = [...decision.lost.map((id) => node(id, 1)), ...decision.recovered.map((id) => node(id, 0)), ...decision.stopped.map((stopped) => node(stopped.instanceId, 0))];
   if (decision.counts) {
     for (const status of FLEET_PING_STATUSES) {
       data.push({ MetricName: MANAGED_NODES_METRIC, Dimensions: [{ Name: PING_STATUS_DIMENSION, Value: status }], Value: decision.counts[status], Unit: 'Count', Timestamp: at });
     }
   }
   return data;
+}
+
+/** Whether a managed node is an EC2 instance (hybrid nodes, `mi-…`, keep being judged by their ping alone). */
+export function isEc2Node(id: string): boolean {
+  return id.startsWith('i-');
+}
+
+/**
+ * The EC2 instances whose facts a run needs: lost candidates (to tell a stop, a start or a mute from
+ * a lost connection), nodes in ALARM that are still not online (stopped since?), and nodes in ALARM
+ * that left the not-online list (recovered, or stopped and so no longer listed).
+ */
+export function instancesToJudge(lost: readonly string[], notOnline: readonly NodeStatus[], alarmed: ReadonlySet<string>, recovering: readonly string[]): { fresh: string[]; now: string[]; alarmed: string[] } {
+  const alarmedNotOnline = notOnline.map((node) => node.instanceId).filter((id) => alarmed.has(id));
+  return {
+    fresh: lost.filter(isEc2Node),
+    // A recovery or a stop is mailed (or not, when muted) as EC2 describes the instance now.
+    now: recovering.filter(isEc2Node),
+    alarmed: alarmedNotOnline.filter(isEc2Node).sort(),
+  };
 }
 
 /** The watch's heartbeat: published last, and only by a run that read every node not online. */

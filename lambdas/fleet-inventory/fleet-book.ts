@@ -148,15 +148,18 @@ export class FleetBook {
   }
 
   /**
-   * EC2 instances to ask Systems Manager about now: those never asked, and those running for less
-   * than an hour that were not managed nodes yet (an agent registers within minutes of a launch).
+   * EC2 instances to ask Systems Manager about now: those never asked, those running for less
+   * than an hour that were not managed nodes yet (an agent registers within minutes of a launch), and
+   * those mailed as missing (so that their "registered" mail follows the fix within one run).
    */
   registrationChecksDue(at: Date): string[] {
     return this.all()
       .filter((record) => record.kind === 'ec2' && !record.departedAt)
       .filter((record) => {
         if (!record.checkedAt) return true;
-        if (record.registered || record.state !== 'running' || !record.launchedAt) return false;
+        if (record.registered || record.state !== 'running') return false;
+        if (record.missingSince) return true;
+        if (!record.launchedAt) return false;
         return at.getTime() - Date.parse(record.launchedAt) < REGISTRATION_WATCH_MS;
       })
       .map((record) => record.id)
@@ -285,6 +288,12 @@ export class FleetBook {
   counts(): InventoryState['counts'] {
     const wanted = this.all().filter((record) => this.wantsAlarm(record));
     return { nodes: this.records.size, registered: wanted.length, unknownStatus: wanted.filter((record) => record.ping !== undefined && !isKnownPingStatus(record.ping)).length };
+  }
+
+  /** Sets facts of a record the run learned elsewhere (missing-instance bookkeeping); unknown IDs are ignored. */
+  patch(id: string, facts: Partial<Omit<NodeRecord, 'id'>>): void {
+    const record = this.records.get(id);
+    if (record) this.update(record, facts);
   }
 
   /** Records to write and IDs to remove since the last call, which forgets them. */

@@ -5,8 +5,11 @@ import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { fleetInventoryEnvironment } from '../../contract/fleet-inventory-environment';
+import { notifierRegion } from '../shared/notifier-invocation';
 import { sdkClientConfig } from '../shared/sdk';
 import { createInventory } from './inventory';
+
+const settings = fleetInventoryEnvironment.decode(process.env);
 
 /** Runs on its schedule (and continues itself while alarm writes are left): keeps one alarm per node in scope. */
 export const handler = createInventory({
@@ -15,5 +18,6 @@ export const handler = createInventory({
   cloudwatch: new CloudWatchClient(sdkClientConfig),
   registry: DynamoDBDocumentClient.from(new DynamoDBClient(sdkClientConfig)),
   lambda: new LambdaClient(sdkClientConfig),
-  settings: fleetInventoryEnvironment.decode(process.env),
+  notifierLambda: new LambdaClient({ ...sdkClientConfig, ...notifierRegion(settings.notifierFunction) }),
+  settings,
 });

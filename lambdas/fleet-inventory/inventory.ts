@@ -9,12 +9,17 @@ import {
   ALARM_WRITE_OPERATIONS,
   ALARM_WRITES_DEFERRED_METRIC,
   ALARM_WRITES_PENDING_METRIC,
+  CONDITION_DIMENSION,
   CONNECTION_LOST_METRIC,
+  FLEET_CONDITIONS,
+  FLEET_CONDITIONS_METRIC,
   INSTANCE_ID_DIMENSION,
   INVENTORY_RUNS_METRIC,
   OPERATION_DIMENSION,
   type AlarmWriteOperation,
+  type FleetCondition,
 } from '../../contract/agent-metrics';
+import { UNMANAGED_INSTANCE_DETAIL_TYPE } from '../../contract/events';
 import type { FleetInventoryEnvironmentSettings } from '../../contract/fleet-inventory-environment';
 import { agentAlarm, agentAlarmVersion, hasDefinition } from '../shared/agent-alarm';
 import { classifyFailure, describeFailure } from '../shared/aws-errors';
@@ -23,7 +28,9 @@ import { publishMetrics } from '../shared/metrics';
 import { NodeRegistry, type InventoryState } from '../shared/node-registry';
 import { logger } from '../shared/powertools';
 import { Deadline } from '../shared/run-deadline';
+import { originOf, sendToNotifier } from '../shared/notifier-invocation';
 import { TokenBucket } from '../shared/token-bucket';
+import { fleetConditions, pendingUnmanagedMails, unmanagedMailed, updateUnmanaged, type UnmanagedSettings } from './unmanaged';
 import { WorkQueue, writeAlarms, type WriteTally } from './alarm-writes';
 import { FleetBook, FOREIGN_DEFINITION, isKnownPingStatus } from './fleet-book';
 import { cutShort, listEc2Instances, listHybridNodes, readAgentAlarms, readHybridTags } from './fleet-reads';
@@ -36,6 +43,8 @@ export interface InventoryDependencies {
   cloudwatch: CloudWatchClient;
   registry: DynamoDBDocumentClient;
   lambda: LambdaClient;
+  /** The client that reaches the notifier, when it is in another Region (a spoke's hub); `lambda` otherwise. */
+  notifierLambda?: LambdaClient;
   settings: InventorySettings;
 }
 
@@ -53,6 +62,10 @@ export interface InventoryRunSummary {
   writes: Record<AlarmWriteOperation, WriteTally & { pending: number }>;
   /** Whether the run handed its remaining alarm writes to a new invocation of itself. */
   continued: boolean;
+  /** Missing or registered mails handed to the notifier. */
+  unmanagedMails: number;
+  /** Stopped, muted and missing nodes (for the dashboard). */
+  conditions?: Record<FleetCondition, number>;
 }
 
 /** The payload a run sends to the invocation that continues its alarm writes. */
@@ -91,7 +104,17 @@ export function createInventory(dependencies: InventoryDependencies) {
   const { ssm, ec2, cloudwatch, settings } = dependencies;
   const alarmSettings = { namespace: settings.namespace, alarmNamePrefix: settings.alarmNamePrefix };
   const version = agentAlarmVersion(alarmSettings);
-  const trackedTagKeys = [...new Set([...(settings.scopeTag ? [settings.scopeTag.key] : []), ...(settings.trackedTagKeys ?? [])])];
+  // The scope tag, the update targets' tag (missing instances) and the mute tag, which readers of the registry use.
+  const trackedTagKeys = [...new Set([...(settings.scopeTag ? [settings.scopeTag.key] : []), settings.updateTargetTag.key, settings.muteTag.key])];
+  // Listing every instance is needed when any running instance may be mailed as missing.
+  const listingTag = settings.missingScope === 'all-running' ? undefined : settings.scopeTag;
+  const unmanagedSettings: UnmanagedSettings = {
+    missingScope: settings.missingScope,
+    updateTargetTag: settings.updateTargetTag,
+    muteTag: settings.muteTag,
+    startGraceMinutes: settings.startGraceMinutes,
+    threshold: settings.storm.threshold,
+  };
 
   return async function handler(event: unknown, context: Context): Promise<InventoryRunSummary> {
     logger.addContext(context);
@@ -110,7 +133,7 @@ export function createInventory(dependencies: InventoryDependencies) {
       }
       let summary: InventoryRunSummary;
       try {
-        summary = await run(registry, claimed.state, owner, event, at, work, end);
+        summary = await run(registry, claimed.state, owner, event, at, work, end, context);
       } catch (error) {
         await registry.release(owner).catch((failure: unknown) => logger.warn('Could not give the lease back; it expires by itself', describeFailure(failure)));
         throw error;
@@ -132,6 +155,7 @@ export function createInventory(dependencies: InventoryDependencies) {
     at: Date,
     work: Deadline,
     end: Deadline,
+    context: Context,
   ): Promise<InventoryRunSummary> {
     const reads = registry.withSignal(work.signal);
     const segments = Math.min(MAX_SCAN_SEGMENTS, Math.max(1, Math.ceil((previous?.counts.nodes ?? 0) / NODES_PER_SCAN_SEGMENT)));
@@ -189,8 +213,12 @@ export function createInventory(dependencies: InventoryDependencies) {
     });
 
     let failure: { error: unknown } | undefined;
+    let refusedMail: unknown;
     try {
       await learn();
+      updateUnmanaged(book, unmanagedSettings, at);
+      changed = (await persist(registry, book, work)) || changed;
+      refusedMail = await mailUnmanaged(context, at, work);
       changed = (await persist(registry, book, work)) || changed;
     } catch (error) {
       failure = { error };
@@ -222,7 +250,10 @@ export function createInventory(dependencies: InventoryDependencies) {
     state.counts = book.counts();
     if (changed) state.generation += 1;
     await saveState(registry, owner, state, end);
+    summary.conditions = fleetConditions(book, unmanagedSettings);
     await publishMetrics(cloudwatch, settings.namespace, newData, runMetrics(summary, at), end.signal);
+    // A mail AWS refused to hand over (the notifier may not be invoked) fails the run, which pages if it lasts.
+    if (refusedMail) throw refusedMail;
 
     const progress = tallies.PutMetricAlarm.done + tallies.DeleteAlarms.done > 0;
     const outOfTime = tallies.PutMetricAlarm.stopped === 'deadline' || tallies.DeleteAlarms.stopped === 'deadline';
@@ -263,8 +294,28 @@ export function createInventory(dependencies: InventoryDependencies) {
       }
     }
 
+    /**
+     * Hands the notifier every missing or registered mail the registry holds unsent, each under its
+     * key. Transient failures leave the mail for the next run; a refused call is returned.
+     */
+    async function mailUnmanaged(context: Context, at: Date, deadline: Deadline): Promise<unknown> {
+      for (const mail of pendingUnmanagedMails(book)) {
+        if (deadline.passed) return undefined;
+        try {
+          await sendToNotifier(dependencies.notifierLambda ?? dependencies.lambda, settings.notifierFunction, originOf(context.invokedFunctionArn), { id: mail.key, detailType: UNMANAGED_INSTANCE_DETAIL_TYPE, detail: mail }, at, deadline.signal);
+          unmanagedMailed(book, mail);
+          summary.unmanagedMails += 1;
+        } catch (error) {
+          logger.warn('Missing-instance mail not handed over yet; the next run tries again', { key: mail.key, ...describeFailure(error) });
+          if (!deadline.signal.aborted && classifyFailure(error) === 'refused') return error;
+          return undefined;
+        }
+      }
+      return undefined;
+    }
+
     async function list(found: () => void): Promise<void> {
-      const [instances, hybrid] = await Promise.all([listEc2Instances(ec2, settings.scopeTag, trackedTagKeys, work), listHybridNodes(ssm, work)]);
+      const [instances, hybrid] = await Promise.all([listEc2Instances(ec2, listingTag, trackedTagKeys, work), listHybridNodes(ssm, work)]);
       const newHybrid = settings.scopeTag ? hybrid.items.map((node) => node.instanceId).filter((id) => book.get(id)?.tags === undefined) : [];
       const hybridTags = settings.scopeTag ? await readHybridTags(ssm, newHybrid, trackedTagKeys, work, READ_CONCURRENCY) : new Map<string, Record<string, string>>();
       const ec2Changes = book.applyEc2Listing(instances.items, instances.complete, at);
@@ -378,6 +429,10 @@ export function createInventory(dependencies: InventoryDependencies) {
       if (tally.deferred > 0) data.push({ MetricName: ALARM_WRITES_DEFERRED_METRIC, Dimensions: dimensions, Value: tally.deferred, Unit: 'Count', Timestamp: at });
       if (tally.refused > 0) data.push({ MetricName: ALARM_WRITE_ERRORS_METRIC, Dimensions: dimensions, Value: tally.refused, Unit: 'Count', Timestamp: at });
     }
+    for (const condition of FLEET_CONDITIONS) {
+      const count = summary.conditions?.[condition];
+      if (count !== undefined) data.push({ MetricName: FLEET_CONDITIONS_METRIC, Dimensions: [{ Name: CONDITION_DIMENSION, Value: condition }], Value: count, Unit: 'Count', Timestamp: at });
+    }
     data.push({ MetricName: INVENTORY_RUNS_METRIC, Value: 1, Unit: 'Count', Timestamp: at });
     return data;
   }
@@ -449,5 +504,6 @@ function emptySummary(outcome: InventoryRunSummary['outcome']): InventoryRunSumm
     unknownStatuses: 0,
     writes: { PutMetricAlarm: tally(), DeleteAlarms: tally() },
     continued: false,
+    unmanagedMails: 0,
   };
 }

@@ -1,7 +1,11 @@
 // zod/mini keeps the bundle small: the classic API costs hundreds of KB in every cold start.
 import * as z from 'zod/mini';
+import type { DigestDetail, UnmanagedDetail } from '../shared/product-events';
 import { INSTANCE_ID_DIMENSION } from '../../contract/agent-metrics';
 import {
+  AGENT_DIGEST_DETAIL_TYPE,
+  PRODUCT_EVENT_SOURCE,
+  UNMANAGED_INSTANCE_DETAIL_TYPE,
   ALARM_STATE_CHANGE_DETAIL_TYPE,
   ASSOCIATION_DETAIL_TYPE,
   ASSOCIATION_STATUSES,
@@ -105,7 +109,65 @@ const alarmStateChangeEvent = z.object({
   }),
 });
 
-const notifierEvent = z.discriminatedUnion('detail-type', [commandInvocationEvent, instanceAssociationEvent, associationEvent, alarmStateChangeEvent]);
+const optionalText = z.optional(z.string());
+
+// The product's own events (the agent watch's digests, the fleet inventory's missing instances).
+const digestEvent = z.object({
+  ...envelope,
+  source: z.literal(PRODUCT_EVENT_SOURCE),
+  'detail-type': z.literal(AGENT_DIGEST_DETAIL_TYPE),
+  detail: z.object({
+    digestId: nonEmptyString,
+    direction: z.enum(['lost', 'back']),
+    openedAt: timestamp,
+    sequence: z.number().check(z.int(), z.nonnegative()),
+    nodes: z.array(z.object({ instanceId, state: nonEmptyString, name: optionalText, platform: optionalText, lastPingAt: z.optional(timestamp) })),
+    byState: z.record(z.string(), z.number().check(z.int(), z.nonnegative())),
+  }),
+});
+
+const unmanagedInstanceEvent = z.object({
+  ...envelope,
+  source: z.literal(PRODUCT_EVENT_SOURCE),
+  'detail-type': z.literal(UNMANAGED_INSTANCE_DETAIL_TYPE),
+  detail: z.object({
+    key: nonEmptyString,
+    change: z.enum(['missing', 'registered']),
+    instances: z
+      .array(z.object({ instanceId, name: optionalText, platform: optionalText, launchedAt: z.optional(timestamp), profile: optionalText, imds: optionalText }))
+      .check(z.minLength(1, 'at least one instance')),
+    total: z.number().check(z.int(), z.positive()),
+  }),
+});
+
+const notifierEvent = z.discriminatedUnion('detail-type', [
+  commandInvocationEvent,
+  instanceAssociationEvent,
+  associationEvent,
+  alarmStateChangeEvent,
+  digestEvent,
+  unmanagedInstanceEvent,
+]);
+
+/** Many nodes whose alarm moved the same way during a storm, from the agent watch. */
+export interface AgentDigestEvent {
+  kind: 'agent-digest';
+  eventId: string;
+  account: string;
+  region: string;
+  occurredAt: Date;
+  detail: DigestDetail;
+}
+
+/** Running instances that are not managed nodes, or that registered since, from the fleet inventory. */
+export interface UnmanagedInstanceEvent {
+  kind: 'unmanaged-instance';
+  eventId: string;
+  account: string;
+  region: string;
+  occurredAt: Date;
+  detail: UnmanagedDetail;
+}
 
 /** A failed Run Command invocation on one instance. */
 export interface CommandFailureEvent {
@@ -187,7 +249,7 @@ export interface AgentAlarmEvent {
   previousSince: Date;
 }
 
-export type NotifierEvent = CommandFailureEvent | AssociationFailureEvent | AssociationRunEvent | AgentAlarmEvent;
+export type NotifierEvent = CommandFailureEvent | AssociationFailureEvent | AssociationRunEvent | AgentAlarmEvent | AgentDigestEvent | UnmanagedInstanceEvent;
 
 /** What the notifier accepts as a failure or an agent alarm. */
 export interface EventExpectations {
@@ -240,6 +302,8 @@ export function parseNotifierEvent(raw: unknown, expectations: EventExpectations
   }
 
   if (event['detail-type'] === ASSOCIATION_DETAIL_TYPE) return associationRun(event.detail, common, reject);
+  if (event['detail-type'] === AGENT_DIGEST_DETAIL_TYPE) return { kind: 'agent-digest', ...common, detail: event.detail };
+  if (event['detail-type'] === UNMANAGED_INSTANCE_DETAIL_TYPE) return { kind: 'unmanaged-instance', ...common, detail: event.detail };
 
   const { watchedStatuses } = expectations;
   if (!watchedStatuses.includes(event.detail.status)) {

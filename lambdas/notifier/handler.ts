@@ -10,6 +10,7 @@ import { notifierEnvironment } from '../../contract/notifier-environment';
 import { hubEnvironment } from '../../contract/spokes';
 import { accountDisplayNameReader } from '../shared/display-name';
 import { sdkClientConfig } from '../shared/sdk';
+import { noteReader } from './note-reader';
 import { createNotifier } from './notifier';
 import { sdkSpokeClients, spokeAccess } from './spoke-access';
 
@@ -18,20 +19,23 @@ const settings = { ...notifierEnvironment.decode(process.env), ...alertDeliveryE
 const ssm = new SSMClient(sdkClientConfig);
 const tagging = new ResourceGroupsTaggingAPIClient(sdkClientConfig);
 const accountDisplayName = accountDisplayNameReader(new SSMProvider({ awsSdkV3Client: ssm }), settings.displayNameParameter);
+const dynamodb = new DynamoDBClient(sdkClientConfig);
+const notes = noteReader(dynamodb, settings.notesTable);
 
-/** Turns failure events (and, through EventBridge, agent alarms) into one mail each on the alert topic. */
+/** Turns failure events, agent alarms (as the agent watch decided) and the agent health digests into mails on the alert topic. */
 export const handler = createNotifier({
   ssm,
   tagging,
   sns: new SNSClient(sdkClientConfig),
   persistenceStore: new DynamoDBPersistenceLayer({
     tableName: settings.idempotencyTable,
-    awsSdkV3Client: new DynamoDBClient(sdkClientConfig),
+    awsSdkV3Client: dynamodb,
   }),
   accountDisplayName,
+  notes,
   settings,
   lookupsFor:
     spokes && spokes.length > 0
-      ? spokeAccess({ own: { ssm, tagging, accountDisplayName }, spokes, sts: new STSClient(sdkClientConfig), clientsFor: sdkSpokeClients() })
+      ? spokeAccess({ own: { ssm, tagging, accountDisplayName, notes }, spokes, sts: new STSClient(sdkClientConfig), clientsFor: sdkSpokeClients() })
       : undefined,
 });

@@ -10,6 +10,9 @@ import { PACKAGE_DOCUMENT } from '../../contract/ssm-documents';
 import { logger } from '../shared/powertools';
 import { errorName } from '../shared/sdk';
 import { renderAgentAlarmMail } from './agent-alarm-mail';
+import { renderAgentDigestMail, renderInstanceStoppedMail, renderUnmanagedInstanceMail } from './agent-health-mail';
+import { isCurrent, isStoppedState, noteId, type TransitionNote } from '../shared/transition-notes';
+import type { NoteReader } from './note-reader';
 import { renderAssociationRunMail } from './association-run-mail';
 import {
   parseNotifierEvent,
@@ -35,6 +38,8 @@ export interface NotifierDependencies {
   tagging: ResourceGroupsTaggingAPIClient;
   sns: SNSClient;
   persistenceStore: BasePersistenceLayer;
+  /** The agent watch's mail decisions. */
+  notes: NoteReader;
   /** The account's display name, or undefined when it cannot be read (mails then show the ID). */
   accountDisplayName: () => Promise<string | undefined>;
   settings: NotifierSettings;
@@ -78,7 +83,12 @@ type MailKey =
   | { associationId: string; instanceId: string; executedAt: string }
   | { associationRun: string; executedAt: string }
   | { agentAlarm: string; state: string; since: string }
+  | { agentDigest: string }
+  | { unmanagedInstances: string }
   | { rejectedEvent: string };
+
+/** How far the watch's clock may run ahead of CloudWatch's when judging whether a note came before its alarm change. */
+const NOTE_CLOCK_SKEW_MS = 60_000;
 
 /** How long a sent mail is remembered: longer than EventBridge and Lambda keep retrying an event. */
 const REMEMBER_SENT_MAILS_SECONDS = 24 * 60 * 60;
@@ -108,7 +118,7 @@ export function createNotifier(dependencies: NotifierDependencies) {
 
   const ownLookups: LookupAccess = {
     kind: 'ready',
-    clients: { ssm: dependencies.ssm, tagging: dependencies.tagging, accountDisplayName: dependencies.accountDisplayName },
+    clients: { ssm: dependencies.ssm, tagging: dependencies.tagging, accountDisplayName: dependencies.accountDisplayName, notes: dependencies.notes },
   };
   const lookupsFor = dependencies.lookupsFor ?? (async () => ownLookups);
 
@@ -216,9 +226,33 @@ export function createNotifier(dependencies: NotifierDependencies) {
         return;
       case 'agent-alarm': {
         logger.info('Event received', { kind: parsed.kind, eventId: parsed.eventId, instanceId: parsed.instanceId });
-        const key = { agentAlarm: parsed.alarmName, state: parsed.state, since: parsed.since.toISOString() };
         const access = await lookupsFor(parsed.account, parsed.region);
+        const note = await noteOf(parsed, access);
+        if (note && note.decision !== 'single') {
+          logger.info('Agent alarm needs no mail of its own', { instanceId: parsed.instanceId, state: parsed.state, decision: note.decision, digestId: note.digestId });
+          return;
+        }
+        const key = { agentAlarm: parsed.alarmName, state: parsed.state, since: parsed.since.toISOString() };
+        if (parsed.state === 'OK' && note && isStoppedState(note.state)) {
+          await mailOnceWaitingForTwin(key, async () => renderInstanceStoppedMail(await gatherStoppedReport(parsed, note, access), settings), context);
+          return;
+        }
         await mailOnceWaitingForTwin(key, async () => renderAgentAlarmMail(await gatherAlarmReport(parsed, access), settings), context);
+        return;
+      }
+      case 'agent-digest':
+      case 'unmanaged-instance': {
+        // The sender made the event's ID the mail's key: a digest or a missing-instance batch is mailed once.
+        logger.info('Event received', { kind: parsed.kind, eventId: parsed.eventId });
+        const key = parsed.kind === 'agent-digest' ? { agentDigest: parsed.eventId } : { unmanagedInstances: parsed.eventId };
+        await mailOnceWaitingForTwin(
+          key,
+          async () => {
+            const origin = { accountId: parsed.account, accountDisplayName: await displayNameOf(parsed.account, parsed.region), region: parsed.region };
+            return parsed.kind === 'agent-digest' ? renderAgentDigestMail({ ...origin, digest: parsed.detail }, settings) : renderUnmanagedInstanceMail({ ...origin, change: parsed.detail }, settings);
+          },
+          context,
+        );
         return;
       }
       case 'association-run': {
@@ -238,6 +272,44 @@ export function createNotifier(dependencies: NotifierDependencies) {
       }
     }
   };
+
+  /**
+   * The watch's decision for this alarm change: the node's note of the change's direction, if it is
+   * current (newer than the note of the other direction) and was decided before the alarm moved. No
+   * note (an alarm moved by something else, or by an earlier version) means one mail, as always. A
+   * read that fails fails the invocation, so that Lambda retries it: guessing could mail every node
+   * of a storm one by one. A spoke whose read role refuses the notifier has no notes to give: its
+   * alarm is mailed as it always was, like every other lookup that is denied for good.
+   */
+  async function noteOf(event: AgentAlarmEvent, access: LookupAccess): Promise<TransitionNote | undefined> {
+    if (access.kind !== 'ready') return undefined;
+    const { notes } = await access.clients.notes.read([event.instanceId]);
+    const [mine, other] = event.state === 'ALARM' ? (['lost', 'back'] as const) : (['back', 'lost'] as const);
+    const note = notes.get(noteId(event.instanceId, mine));
+    if (!isCurrent(note, notes.get(noteId(event.instanceId, other)))) return undefined;
+    // The alarm moves after the watch published the value it decided on; allow for clock skew.
+    return Date.parse(note.decidedAt) <= event.since.getTime() + NOTE_CLOCK_SKEW_MS ? note : undefined;
+  }
+
+  async function gatherStoppedReport(event: AgentAlarmEvent, note: TransitionNote, access: LookupAccess) {
+    const clients = access.kind === 'ready' ? access.clients : undefined;
+    const [accountDisplayName, instanceName] = await Promise.all([
+      clients?.accountDisplayName(),
+      note.name ?? (clients && readInstanceName(clients.tagging, { instanceId: event.instanceId, account: event.account, region: event.region })),
+    ]);
+    return {
+      accountId: event.account,
+      accountDisplayName,
+      region: event.region,
+      instanceId: event.instanceId,
+      instanceName,
+      state: note.state,
+      platform: note.platform,
+      lastPingAt: note.lastPingAt ? new Date(note.lastPingAt) : undefined,
+      since: event.since,
+      lostSince: event.previousState === 'ALARM' ? event.previousSince : undefined,
+    };
+  }
 
   async function gatherAlarmReport(event: AgentAlarmEvent, access: LookupAccess) {
     const clients = access.kind === 'ready' ? access.clients : undefined;

@@ -1,11 +1,13 @@
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { spokeOf, type Spoke } from '../../contract/spokes';
 import { classifyAwsFailure } from '../shared/aws-errors';
 import { accountDisplayNameReader } from '../shared/display-name';
 import { logger } from '../shared/powertools';
+import { noteReader, type NoteReader } from './note-reader';
 import { errorName, sdkClientConfig } from '../shared/sdk';
 
 /**
@@ -20,6 +22,8 @@ export interface LookupClients {
   tagging: ResourceGroupsTaggingAPIClient;
   /** The account's display name, or undefined when it cannot be read (mails then show the ID). */
   accountDisplayName: () => Promise<string | undefined>;
+  /** The agent watch's mail decisions in that account and Region. */
+  notes: NoteReader;
 }
 
 /**
@@ -38,24 +42,21 @@ export interface RoleCredentials {
 }
 
 /** Makes the clients of a spoke's Region, signing with the credentials the provider gives. */
-export type SpokeClientFactory = (
-  region: string,
-  credentials: () => Promise<RoleCredentials>,
-  displayNameParameter: string,
-) => LookupClients;
+export type SpokeClientFactory = (region: string, credentials: () => Promise<RoleCredentials>, spoke: Pick<Spoke, 'displayNameParameter' | 'notesTable'>) => LookupClients;
 
 /**
  * The SDK clients of a spoke's Region, signing with the role's credentials (`extra` lets tests give
  * them a request handler of their own).
  */
 export function sdkSpokeClients(extra: { requestHandler?: SSMClient['config']['requestHandler'] } = {}): SpokeClientFactory {
-  return (region, credentials, displayNameParameter) => {
+  return (region, credentials, spoke) => {
     const config = { ...sdkClientConfig, ...extra, region, credentials };
     const ssm = new SSMClient(config);
     return {
       ssm,
       tagging: new ResourceGroupsTaggingAPIClient(config),
-      accountDisplayName: accountDisplayNameReader(new SSMProvider({ awsSdkV3Client: ssm }), displayNameParameter),
+      accountDisplayName: accountDisplayNameReader(new SSMProvider({ awsSdkV3Client: ssm }), spoke.displayNameParameter),
+      notes: noteReader(new DynamoDBClient(config), spoke.notesTable),
     };
   };
 }
@@ -133,7 +134,7 @@ export function spokeAccess(options: SpokeAccessOptions): (account: string | und
     }
     let clients = clientsBySpoke.get(spoke);
     if (!clients) {
-      clients = options.clientsFor(spoke.region, () => credentialsFor(spoke.readRoleArn), spoke.displayNameParameter);
+      clients = options.clientsFor(spoke.region, () => credentialsFor(spoke.readRoleArn), spoke);
       clientsBySpoke.set(spoke, clients);
     }
     return { kind: 'ready', clients, spoke };

@@ -43,6 +43,18 @@ export interface NodeRecord {
   checkedAt?: string;
   /** When the node left scope (terminated, deregistered, untagged); kept until its alarm is deleted. */
   departedAt?: string;
+  /**
+   * Since when a running EC2 instance is known as missing: running past the start grace period, in the
+   * missing scope, and not a managed node. Cleared once it registers (after its "registered" mail) or
+   * stops being missing otherwise.
+   */
+  missingSince?: string;
+  /** The mail (one instance, or one batch) that reports it missing; the notifier mails each key once. */
+  missingKey?: string;
+  /** Whether the notifier has been handed that mail. */
+  missingMailed?: boolean;
+  /** The mail that reports it registered, while that mail is being handed over. */
+  registeredKey?: string;
 }
 
 /** The inventory's own state, one item beside the nodes. */

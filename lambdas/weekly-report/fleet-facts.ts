@@ -1,4 +1,4 @@
-import type { MissingScope } from '../../contract/weekly-report-environment';
+import type { MissingScope } from '../../contract/shared-variables';
 import type { NodeRecord } from '../shared/node-registry';
 
 /** What DescribeInstanceInformation says about one managed node. */

@@ -35,14 +35,17 @@ export const CHURN_SHARE_PER_HOUR = 0.002;
  */
 export const CONTINUATION_START_SECONDS = 1;
 
+const NOTES_TABLE = 'ssm-agent-ops-bench-alert-notes';
+
 /** The product as deployed with the default settings. */
 const SETTINGS: InventorySettings = {
   namespace: 'SSMAgentOps/bench',
   alarmNamePrefix: 'ssm-agent-ops-bench-agent-',
   registryTable: 'ssm-agent-ops-bench-node-registry',
   scopeTag: undefined,
-  trackedTagKeys: undefined,
   ...AGENT_MONITOR_DEFAULTS,
+  updateTargetTag: { key: 'ope-type', values: ['auto'] },
+  notifierFunction: 'ssm-agent-ops-bench-notifier',
 };
 
 /**
@@ -79,6 +82,20 @@ export interface ProductFigures {
   sparse: SteadyHour;
   rollout: { seconds: number; floorSeconds: number; runs: number; longestRunSeconds: number };
   cost: DesignCost;
+  quiet: QuietFigures;
+}
+
+/** Mails of the quiet scenarios (issue 16), counted from the watch's notes and its digests. */
+export interface QuietFigures {
+  /** 2% of the fleet stopped on schedule (SSM lists them ConnectionLost while they stop). */
+  stoppedEvening: { instances: number; mails: number };
+  /** 30% of the fleet lost within one minute, then back within one minute. */
+  storm: { nodes: number; lost: MailCount; back: MailCount; longestWatchSeconds: number; nodesAccounted: number };
+}
+
+export interface MailCount {
+  singles: number;
+  digests: number;
 }
 
 export interface SteadyHour {
@@ -130,7 +147,19 @@ function distinctMetrics(aws: SimulatedAws, since: number): number {
 function productOn(aws: SimulatedAws, clock: VirtualClock) {
   const clients = { ssm: aws.ssm, ec2: aws.ec2, cloudwatch: aws.cloudwatch, registry: aws.dynamodb, lambda: aws.lambda };
   const inventory = createInventory({ ...clients, settings: SETTINGS });
-  const watch = createWatch({ ...clients, settings: { namespace: SETTINGS.namespace, alarmNamePrefix: SETTINGS.alarmNamePrefix, registryTable: SETTINGS.registryTable } });
+  const watch = createWatch({
+    ...clients,
+    settings: {
+      namespace: SETTINGS.namespace,
+      alarmNamePrefix: SETTINGS.alarmNamePrefix,
+      registryTable: SETTINGS.registryTable,
+      notesTable: NOTES_TABLE,
+      muteTag: SETTINGS.muteTag,
+      startGraceMinutes: SETTINGS.startGraceMinutes,
+      storm: SETTINGS.storm,
+      notifierFunction: SETTINGS.notifierFunction,
+    },
+  });
   let request = 0;
   let handedOn = 0;
   const invokeInventory = (event: unknown) =>
@@ -143,6 +172,7 @@ function productOn(aws: SimulatedAws, clock: VirtualClock) {
       let runs = 1;
       while (handedOn < aws.invocations.length) {
         const next = aws.invocations[handedOn++]!;
+        if (next.functionName === SETTINGS.notifierFunction) continue;
         await clock.advance(CONTINUATION_START_SECONDS * 1000);
         longest = Math.max(longest, (await invokeInventory(next.payload)).seconds);
         runs += 1;
@@ -225,7 +255,75 @@ async function benchProduct(nodes: number, clock: VirtualClock): Promise<Product
   aws.filteredPages = 'sparse';
   aws.resetCounts();
   const sparse = await steadyHour(aws, clock, product, nodes);
-  return { dense, sparse, rollout: { seconds: rolloutSeconds, floorSeconds: nodes / CLOUDWATCH_QUOTAS.PutMetricAlarm!, runs: rollout.runs, longestRunSeconds: rollout.longestRunSeconds }, cost };
+  aws.filteredPages = 'dense';
+  const quiet = await quietScenarios(aws, clock, product);
+  return { dense, sparse, rollout: { seconds: rolloutSeconds, floorSeconds: nodes / CLOUDWATCH_QUOTAS.PutMetricAlarm!, runs: rollout.runs, longestRunSeconds: rollout.longestRunSeconds }, cost, quiet };
+}
+
+/** Share of the fleet stopped on schedule in the quiet evening. */
+const STOPPED_SHARE = 0.02;
+/** Share of the fleet lost at once in the storm. */
+const STORM_SHARE = 0.3;
+
+/**
+ * The quiet scenarios on the steady fleet: an evening stop, then a storm and its recovery. Mails are
+ * counted as the notifier would send them: one per note the watch decided to mail on its own, one per
+ * digest it handed over.
+ */
+async function quietScenarios(aws: SimulatedAws, clock: VirtualClock, product: ReturnType<typeof productOn>): Promise<QuietFigures> {
+  for (const node of aws.nodes) node.pingStatus = 'Online';
+  const runMinutes = async (count: number) => {
+    let longest = 0;
+    for (let minute = 0; minute < count; minute++) {
+      if (Math.round(clock.now / 60_000) % SETTINGS.inventoryMinutes === 0) await product.inventory();
+      longest = Math.max(longest, (await product.watch()).seconds);
+      await nextMinute(clock);
+    }
+    return longest;
+  };
+  await runMinutes(10);
+
+  let since = clock.now;
+  const evening = aws.nodes.slice(aws.nodes.length - Math.round(aws.nodes.length * STOPPED_SHARE));
+  for (const node of evening) Object.assign(node, { state: 'stopping', pingStatus: 'ConnectionLost' });
+  await runMinutes(2);
+  for (const node of evening) node.state = 'stopped';
+  await runMinutes(20);
+  const stoppedMails = mailsSince(aws, since);
+  for (const node of evening) Object.assign(node, { state: 'running', pingStatus: 'Online', launchTime: new Date(clock.now) });
+  await runMinutes(15);
+
+  const stormed = aws.nodes.slice(0, Math.round(aws.nodes.length * STORM_SHARE));
+  since = clock.now;
+  for (const node of stormed) node.pingStatus = 'ConnectionLost';
+  const lostLongest = await runMinutes(20);
+  const lost = mailsSince(aws, since);
+  const accounted = lost.nodesInDigests + lost.singles;
+  since = clock.now;
+  for (const node of stormed) node.pingStatus = 'Online';
+  const backLongest = await runMinutes(20);
+  const back = mailsSince(aws, since);
+  return {
+    stoppedEvening: { instances: evening.length, mails: stoppedMails.singles + stoppedMails.digests },
+    storm: {
+      nodes: stormed.length,
+      lost: { singles: lost.singles, digests: lost.digests },
+      back: { singles: back.singles, digests: back.digests },
+      longestWatchSeconds: Math.max(lostLongest, backLongest),
+      nodesAccounted: accounted,
+    },
+  };
+}
+
+/** Mails since `since`: notes decided as single mails, and digests handed to the notifier (with the nodes they cover). */
+function mailsSince(aws: SimulatedAws, since: number): { singles: number; digests: number; nodesInDigests: number } {
+  const notes = [...aws.table(NOTES_TABLE).values()].filter((item) => typeof item.decidedAt === 'string' && Date.parse(item.decidedAt as string) >= since);
+  const digests = aws.invocations.filter((invocation) => invocation.functionName === SETTINGS.notifierFunction && invocation.at >= since);
+  const nodesInDigests = digests.reduce((sum, invocation) => {
+    const detail = (invocation.payload as { detail: { byState?: Record<string, number> } }).detail;
+    return sum + Object.values(detail.byState ?? {}).reduce((total, count) => total + count, 0);
+  }, 0);
+  return { singles: notes.filter((note) => note.decision === 'single').length, digests: digests.length, nodesInDigests };
 }
 
 async function benchSeed(nodes: number, clock: VirtualClock): Promise<SeedFigures> {

@@ -6,7 +6,7 @@ import { VirtualClock } from '../../../fixtures/virtual-clock';
 import { createWatch } from '../../../lambdas/agent-watch/watch';
 import { createInventory } from '../../../lambdas/fleet-inventory/inventory';
 import { sdkClientConfig } from '../../../lambdas/shared/sdk';
-import { INVENTORY_DEFAULTS, PROD } from '../../helpers/agent-health';
+import { INVENTORY_DEFAULTS, PROD, WATCH_DEFAULTS, seedAlarmedFleet } from '../../helpers/agent-health';
 
 // Layer: the whole AWS SDK for JavaScript v3 as deployed (the clients' retry mode and attempts from
 // lambdas/shared/sdk.ts), talking to the simulation through its HTTP wire protocols: requests are
@@ -20,7 +20,7 @@ afterEach(() => clock.uninstall());
 function deployed(aws: SimulatedAws) {
   const clients = wireClients(aws, sdkClientConfig);
   const inventory = createInventory({ ...clients, registry: clients.dynamodb, settings: INVENTORY_DEFAULTS });
-  const watch = createWatch({ ...clients, registry: clients.dynamodb, settings: PROD });
+  const watch = createWatch({ ...clients, registry: clients.dynamodb, settings: WATCH_DEFAULTS });
   let request = 0;
   return {
     inventory: () => clock.run(() => inventory(scheduledEvent(), lambdaContext('ssm-agent-ops-prod-fleet-inventory', 900, `retries-${++request}`))),
@@ -103,5 +103,37 @@ describe('the SDK retries, as deployed', () => {
     const { result } = await watch();
     expect(result).toMatchObject({ notOnline: 120, lost: 120, complete: true, published: true });
     expect(aws.statsOf('DescribeInstanceInformation').throttled).toBeGreaterThan(0);
+  });
+  describe('of the hand-over of a storm digest to the notifier (Lambda Invoke, REST JSON)', () => {
+    const stormed = async (fault: (attempt: number) => 'throttle' | 'server-error' | undefined) => {
+      const aws = new SimulatedAws({ latencyMs: 5 });
+      aws.nodes.push(...fleetOf(200));
+      seedAlarmedFleet(aws);
+      let attempt = 0;
+      aws.fault = (operation) => (operation === 'Invoke' ? fault(++attempt) : undefined);
+      for (const node of aws.nodes.slice(0, 60)) node.pingStatus = 'ConnectionLost';
+      const product = deployed(aws);
+      return { aws, product, attempts: () => attempt };
+    };
+    const digests = (aws: SimulatedAws) => aws.invocations.filter((invocation) => invocation.functionName === PROD.notifierFunction).map((invocation) => (invocation.payload as { id: string }).id);
+
+    it('absorb a 500 from Lambda: the digest is handed over once, in the same run', async () => {
+      const { aws, product, attempts } = await stormed((attempt) => (attempt === 1 ? 'server-error' : undefined));
+      const { result } = await product.watch();
+      expect(attempts()).toBe(2);
+      expect(result).toMatchObject({ lost: 60, digestsSent: 1 });
+      expect(digests(aws)).toHaveLength(1);
+    });
+
+    it('leave a digest refused beyond their last attempt to the next run, which hands over the same digest ID', async () => {
+      const { aws, product, attempts } = await stormed((attempt) => (attempt <= sdkClientConfig.maxAttempts ? 'throttle' : undefined));
+      const first = (await product.watch()).result;
+      expect(first).toMatchObject({ lost: 60, digestsSent: 0, published: true });
+      expect(attempts()).toBe(sdkClientConfig.maxAttempts);
+      await clock.advance(60_000);
+      const second = (await product.watch()).result;
+      expect(second).toMatchObject({ lost: 0, digestsSent: 1 });
+      expect(digests(aws)).toEqual([expect.stringMatching(/^lost@.+#0$/)]);
+    });
   });
 });

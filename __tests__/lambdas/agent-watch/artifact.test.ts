@@ -13,7 +13,16 @@ describe('the packaged agent watch', () => {
 
   it('is deployed with the handler and settings the stack gives it', () => {
     expect(watch.handler).toBe('index.handler');
-    expect(agentWatchEnvironment.decode(watch.environment)).toEqual({ namespace: 'SSMAgentOps/prod', alarmNamePrefix: 'ssm-agent-ops-prod-agent-', registryTable: REGISTRY });
+    expect(agentWatchEnvironment.decode(watch.environment)).toEqual({
+      namespace: 'SSMAgentOps/prod',
+      alarmNamePrefix: 'ssm-agent-ops-prod-agent-',
+      registryTable: REGISTRY,
+      notesTable: 'ssm-agent-ops-prod-alert-notes',
+      muteTag: { key: 'ssm-agent-ops:mute', value: 'true' },
+      startGraceMinutes: 10,
+      storm: { threshold: 10, windowMinutes: 5 },
+      notifierFunction: 'arn:aws:lambda:ap-northeast-1:333333333333:function:ssm-agent-ops-prod-notifier',
+    });
   });
 
   it('reads every page of nodes not online through Systems Manager throttling, and sends the lost ones to ALARM', async () => {

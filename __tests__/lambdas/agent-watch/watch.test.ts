@@ -1,7 +1,7 @@
 import { SimulatedAws, fleetOf } from '../../../fixtures/simulated-aws';
 import { VirtualClock } from '../../../fixtures/virtual-clock';
 import { logger } from '../../../lambdas/shared/powertools';
-import { agentHealth, alarmName, seedAlarmedFleet } from '../../helpers/agent-health';
+import { agentHealth, alarmName, PROD, seedAlarmedFleet } from '../../helpers/agent-health';
 
 // Layer: the watch's own code against the simulation through aws-sdk-client-mock (no SDK middleware).
 
@@ -54,6 +54,12 @@ describe('agent watch', () => {
     const { aws, watch } = await alarmedFleet(10_000);
     for (let index = 0; index < 100; index++) aws.nodes[index * 100]!.pingStatus = 'ConnectionLost';
     await watch();
+    // 100 nodes lost at once are a storm: while it is open the watch reads its state every minute;
+    // once it has been quiet for the storm window, a quiet minute reads nothing more.
+    for (let minute = 0; minute < 6; minute++) {
+      await clock.advance(60_000);
+      await watch();
+    }
     aws.resetCounts();
     await clock.advance(60_000);
     const { result, seconds } = await watch();
@@ -72,19 +78,27 @@ describe('agent watch', () => {
     aws.nodes[0]!.pingStatus = 'Online'; // back
     aws.nodes[1]!.registered = false; // deregistered: not in any list now
     aws.nodes[2]!.pingStatus = 'Hibernating'; // a status AWS does not document
-    aws.nodes[3]!.state = 'stopped'; // DescribeInstanceInformation leaves stopped instances out
+    aws.nodes[3]!.state = 'stopped'; // left out by DescribeInstanceInformation; EC2 says it was stopped
     const warnings: unknown[][] = [];
     const spy = jest.spyOn(logger, 'warn').mockImplementation((...args: unknown[]) => void warnings.push(args));
     aws.stateChanges.length = 0;
     aws.resetCounts();
     try {
       const { result } = await watch();
-      expect(result).toMatchObject({ recovered: 1, held: 3 });
+      expect(result).toMatchObject({ recovered: 1, stopped: 1, held: 2 });
     } finally {
       spy.mockRestore();
     }
-    expect(transitions(aws)).toEqual([[alarmName('i-00000000000000001'), 'ALARM', 'OK']]);
-    expect(nodeValues(aws)).toEqual([['i-00000000000000001', 0]]);
+    // The stopped instance's alarm goes back to OK too, with a note that makes its mail "stopped".
+    expect(transitions(aws)).toEqual([
+      [alarmName('i-00000000000000001'), 'ALARM', 'OK'],
+      [alarmName('i-00000000000000004'), 'ALARM', 'OK'],
+    ]);
+    expect(nodeValues(aws)).toEqual([
+      ['i-00000000000000001', 0],
+      ['i-00000000000000004', 0],
+    ]);
+    expect(aws.table(PROD.notesTable).get('note#i-00000000000000004#back')).toMatchObject({ decision: 'single', state: 'stopped' });
     expect(warnings).toContainEqual(['Unknown ping status, treated as not online', { instanceId: 'i-00000000000000003', pingStatus: 'Hibernating' }]);
   });
 
@@ -149,9 +163,16 @@ describe('agent watch', () => {
       aws.latencyMs = 100;
       for (const node of aws.nodes.slice(0, 15_000)) node.pingStatus = 'ConnectionLost';
       const { result, seconds } = await watch();
-      expect(result).toMatchObject({ complete: true, notOnline: 15_000, lost: 15_000 });
+      // Each run decides (and alarms) 5,000 of the storm's nodes: all of them within three minutes.
+      expect(result).toMatchObject({ complete: true, notOnline: 15_000, lost: 5000 });
       expect(seconds).toBeLessThanOrEqual(27.5);
       expect(aws.published.some((datum) => datum.MetricName === 'WatchRuns')).toBe(true);
+      for (let minute = 0; minute < 2; minute++) {
+        await clock.advance(60_000);
+        const next = await watch();
+        expect(next.seconds).toBeLessThanOrEqual(27.5);
+      }
+      expect([...aws.alarms.values()].filter((alarm) => alarm.StateValue === 'ALARM')).toHaveLength(15_000);
     });
   });
 });

@@ -20,7 +20,12 @@ describe('the packaged fleet inventory', () => {
       inventoryMinutes: 15,
       sweepMinutes: 120,
       alarmWritesPerSecond: 3,
-      trackedTagKeys: ['ope-type', 'ssm-agent-ops:mute'],
+      muteTag: { key: 'ssm-agent-ops:mute', value: 'true' },
+      startGraceMinutes: 10,
+      storm: { threshold: 10, windowMinutes: 5 },
+      notifierFunction: 'arn:aws:lambda:ap-northeast-1:333333333333:function:ssm-agent-ops-prod-notifier',
+      updateTargetTag: { key: 'ope-type', values: ['auto'] },
+      missingScope: 'update-targets',
     });
   });
 

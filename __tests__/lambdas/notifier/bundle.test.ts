@@ -10,9 +10,10 @@ async function notifierBundle() {
 
 // The size is a budget for every cold start; `npm run bench` measures what it costs in time.
 describe('the notifier bundle', () => {
-  // 500 KiB until a hub's notifier learned to read its spokes through their roles: the STS client adds 25 KiB.
-  it('stays within 520 KiB', async () => {
-    expect((await notifierBundle()).bytes).toBeLessThanOrEqual(520 * 1024);
+  // 500 KiB until a hub's notifier learned to read its spokes through their roles (the STS client,
+  // 18 KiB) and to mail stopped instances, storm digests and missing instances (their words, 15 KiB).
+  it('stays within 530 KiB', async () => {
+    expect((await notifierBundle()).bytes).toBeLessThanOrEqual(530 * 1024);
   });
 
   it('carries neither the EC2 client nor credential sources Lambda never uses', async () => {

@@ -3,6 +3,8 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { accountDisplayNameReader } from '../../../lambdas/shared/display-name';
 import { createNotifier, type NotifierSettings, type NotifierTiming } from '../../../lambdas/notifier/notifier';
+import type { NoteReader } from '../../../lambdas/notifier/note-reader';
+import { notesInMemory } from '../../../fixtures/alert-notes';
 import { ACCOUNT_DISPLAY_NAME, cannedAws } from '../../../fixtures/canned-aws';
 import { FLEET_AGENT_ALARM_PREFIX, FLEET } from '../../../fixtures/events';
 
@@ -16,6 +18,7 @@ export const settings: NotifierSettings = {
   timeZone: 'Asia/Tokyo',
   environmentName: 'prod',
 };
+
 
 /** A Lambda context whose remaining time runs out `timeoutMs` after it is made, as Lambda's does. */
 export function contextWithTimeout(timeoutMs: number, requestId = 'request-1'): Context {
@@ -35,7 +38,7 @@ export const lambdaContext = {
  * (fixtures/canned-aws.ts), with an in-memory idempotency table. Tests change the answers they care
  * about through the returned mocks.
  */
-export function notifierHarness(overrides: Partial<NotifierSettings> = {}, timing?: Partial<NotifierTiming>) {
+export function notifierHarness(overrides: Partial<NotifierSettings> = {}, timing?: Partial<NotifierTiming>, notes: NoteReader = notesInMemory()) {
   process.env.AWS_LAMBDA_FUNCTION_NAME = lambdaContext.functionName;
   const aws = cannedAws();
   const handler = createNotifier({
@@ -44,6 +47,7 @@ export function notifierHarness(overrides: Partial<NotifierSettings> = {}, timin
     sns: aws.sns,
     persistenceStore: new DynamoDBPersistenceLayer({ tableName: 'ssm-agent-ops-prod-notifier-idempotency', awsSdkV3Client: aws.dynamodb }),
     accountDisplayName: accountDisplayNameReader(new SSMProvider({ awsSdkV3Client: aws.ssm }), ACCOUNT_DISPLAY_NAME.parameterName),
+    notes,
     settings: { ...settings, ...overrides },
     timing,
   });

@@ -25,7 +25,7 @@ describe('the clients of a spoke', () => {
   it('call the spoke’s Region, signed with the spoke role’s session credentials, and renew them when the provider does', async () => {
     const { requests, handler } = capturingHandler();
     let issued: RoleCredentials = { accessKeyId: 'ASIASPOKE1', secretAccessKey: 'secret-1', sessionToken: 'token-1', expiration: new Date(Date.now() + 3_600_000) };
-    const clients = sdkSpokeClients({ requestHandler: handler as never })('us-east-1', async () => issued, '/ops/ssm-agent-ops/web/account-display-name');
+    const clients = sdkSpokeClients({ requestHandler: handler as never })('us-east-1', async () => issued, { displayNameParameter: '/ops/ssm-agent-ops/web/account-display-name', notesTable: 'ssm-agent-ops-web-use1-alert-notes' });
 
     await clients.ssm.send(new GetCommandInvocationCommand({ CommandId: '829ca3f2-3efb-4134-98f4-a6c88ba00922', InstanceId: 'i-036dd0598d3fe4cd7' }));
     await clients.tagging.send(new GetResourcesCommand({ ResourceARNList: ['arn:aws:ec2:us-east-1:555555555555:instance/i-036dd0598d3fe4cd7'] }));
@@ -41,7 +41,7 @@ describe('the clients of a spoke', () => {
     const expiring = sdkSpokeClients({ requestHandler: handler as never })(
       'us-east-1',
       async () => (requests.length < 3 ? { ...issued, accessKeyId: 'ASIAOLD', expiration: new Date(Date.now() + 60_000) } : issued),
-      '/p',
+      { displayNameParameter: '/p', notesTable: 'notes' },
     );
     await expiring.ssm.send(new GetCommandInvocationCommand({ CommandId: 'c', InstanceId: 'i-036dd0598d3fe4cd7' }));
     await expiring.ssm.send(new GetCommandInvocationCommand({ CommandId: 'c', InstanceId: 'i-036dd0598d3fe4cd7' }));

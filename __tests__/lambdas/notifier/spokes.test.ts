@@ -11,6 +11,8 @@ import { RENEW_BEFORE_EXPIRY_MS, spokeAccess, type RoleCredentials } from '../..
 import { ACCOUNT_DISPLAY_NAME, cannedAws } from '../../../fixtures/canned-aws';
 import { agentAlarmEvent, failedUpdateAssociation, failedUpdateInvocation, FLEET, FLEET_AGENT_ALARM_PREFIX } from '../../../fixtures/events';
 import { lambdaContext, settings } from './harness';
+import { notesInMemory } from '../../../fixtures/alert-notes';
+import type { TransitionNote } from '../../../lambdas/shared/transition-notes';
 
 /** A spoke of the hub that runs the notifier: another account, another Region. */
 const SPOKE: Spoke = {
@@ -21,6 +23,7 @@ const SPOKE: Spoke = {
   displayNameParameter: '/ops/ssm-agent-ops/web/account-display-name',
   agentAlarmPrefix: 'ssm-agent-ops-web-use1-agent-',
   watchedStatuses: ['Failed', 'TimedOut'],
+  notesTable: 'ssm-agent-ops-web-use1-alert-notes',
 };
 const SPOKE_DISPLAY_NAME = 'Web サービスアカウント';
 const ISSUED_AT = Date.parse('2025-03-11T06:00:00Z');
@@ -31,7 +34,7 @@ function fromSpoke<Event extends { account: string; region: string }>(event: Eve
 }
 
 /** The hub's notifier with its own canned clients, a spoke with canned clients of its own, and STS. */
-function hubHarness() {
+function hubHarness(spokeNotesHeld: TransitionNote[] = []) {
   process.env.AWS_LAMBDA_FUNCTION_NAME = lambdaContext.functionName;
   const hub = cannedAws();
   const spoke = cannedAws();
@@ -54,15 +57,18 @@ function hubHarness() {
     },
   }));
   const clock = { now: ISSUED_AT };
+  // Each account's agent watch keeps its own notes; the hub's notifier must read the spoke's.
+  const hubNotes = notesInMemory();
+  const spokeNotes = notesInMemory(spokeNotesHeld);
   const made: { region: string; credentials: () => Promise<RoleCredentials> }[] = [];
   const lookupsFor = spokeAccess({
-    own: { ssm: hub.ssm, tagging: hub.tagging, accountDisplayName: accountDisplayNameReader(new SSMProvider({ awsSdkV3Client: hub.ssm }), ACCOUNT_DISPLAY_NAME.parameterName) },
+    own: { ssm: hub.ssm, tagging: hub.tagging, accountDisplayName: accountDisplayNameReader(new SSMProvider({ awsSdkV3Client: hub.ssm }), ACCOUNT_DISPLAY_NAME.parameterName), notes: hubNotes },
     spokes: [SPOKE],
     sts,
     now: () => clock.now,
-    clientsFor: (region, credentials, displayNameParameter) => {
+    clientsFor: (region, credentials, { displayNameParameter }) => {
       made.push({ region, credentials });
-      return { ssm: spoke.ssm, tagging: spoke.tagging, accountDisplayName: accountDisplayNameReader(new SSMProvider({ awsSdkV3Client: spoke.ssm }), displayNameParameter) };
+      return { ssm: spoke.ssm, tagging: spoke.tagging, accountDisplayName: accountDisplayNameReader(new SSMProvider({ awsSdkV3Client: spoke.ssm }), displayNameParameter), notes: spokeNotes };
     },
   });
   const handler = createNotifier({
@@ -71,6 +77,7 @@ function hubHarness() {
     sns: hub.sns,
     persistenceStore: new DynamoDBPersistenceLayer({ tableName: 'ssm-agent-ops-ops-hub-notifier-idempotency', awsSdkV3Client: hub.dynamodb }),
     accountDisplayName: accountDisplayNameReader(new SSMProvider({ awsSdkV3Client: hub.ssm }), ACCOUNT_DISPLAY_NAME.parameterName),
+    notes: hubNotes,
     settings: { ...settings, spokes: [SPOKE] },
     lookupsFor,
   });
@@ -120,6 +127,15 @@ describe('a hub notifier mailing a spoke’s events', () => {
     expect(hub.mails()).toHaveLength(1);
     expect(hub.mails()[0]!.Message).toContain(SPOKE_DISPLAY_NAME);
     expect(hub.mails()[0]!.Message).toContain('us-east-1');
+  });
+
+  it('reads the spoke’s own notes for its agent alarm: a node its watch put in a digest gets no mail of its own', async () => {
+    const alarm = fromSpoke(agentAlarmEvent('ALARM'));
+    alarm.detail.alarmName = alarm.detail.alarmName.replace(FLEET_AGENT_ALARM_PREFIX, SPOKE.agentAlarmPrefix);
+    const instanceId = alarm.detail.alarmName.slice(SPOKE.agentAlarmPrefix.length);
+    const { handler, hub } = hubHarness([{ instanceId, direction: 'lost', decision: 'digest', digestId: 'lost@2025-03-11T06:18:04.000Z#0', decidedAt: '2025-03-11T06:00:00Z', state: 'ConnectionLost' }]);
+    await handler(alarm);
+    expect(hub.mails()).toHaveLength(0);
   });
 
   it('keeps a role’s credentials until shortly before they expire, then assumes it again', async () => {

@@ -1,4 +1,5 @@
 import type { Context } from 'aws-lambda';
+import { notesInMemory } from '../../../fixtures/alert-notes';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -44,6 +45,7 @@ export async function wireNotifier(options: { timing?: Partial<NotifierTiming> }
     sns: new SNSClient(clientConfig),
     persistenceStore: new DynamoDBPersistenceLayer({ tableName: 'ssm-agent-ops-prod-notifier-idempotency', awsSdkV3Client: new DynamoDBClient(clientConfig) }),
     accountDisplayName: accountDisplayNameReader(new SSMProvider({ awsSdkV3Client: ssm }), ACCOUNT_DISPLAY_NAME.parameterName),
+    notes: notesInMemory(),
     settings,
     timing: options.timing,
   });

@@ -44,7 +44,7 @@ function idsOf(fleet: ReportFleet, ...kinds: NodeKind[]): string[] {
 
 /** Fills the registry the way the deployed inventory does, tracking the update target and mute tags. */
 async function inventoryRun(fleet: ReportFleet) {
-  const health = agentHealth(fleet.aws, clock, { trackedTagKeys: [REPORT_SETTINGS.updateTargetTag.key, REPORT_SETTINGS.muteTag.key] });
+  const health = agentHealth(fleet.aws, clock, { updateTargetTag: { ...REPORT_SETTINGS.updateTargetTag, values: [...REPORT_SETTINGS.updateTargetTag.values] }, muteTag: REPORT_SETTINGS.muteTag });
   await health.inventory();
 }
 
