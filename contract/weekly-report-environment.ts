@@ -12,6 +12,14 @@ const associationId = z.string().check(z.regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[
 export const MISSING_SCOPES = ['update-targets', 'all-running', 'off'] as const;
 export type MissingScope = (typeof MISSING_SCOPES)[number];
 
+/** The tag the update associations target. */
+export const updateTargetTagSchema = z.object({ key: nonEmptyText, values: z.array(z.string()).check(z.minLength(1, 'at least one tag value')) });
+/** The tag that mutes a node. */
+export const muteTagSchema = z.object({ key: nonEmptyText, value: z.string() });
+/** The grace after an instance starts before it counts as missing. */
+export const startGraceSchema = wholeMinutes;
+export const missingScopeSchema = z.enum(MISSING_SCOPES, `one of ${MISSING_SCOPES.join(', ')}`);
+
 const fields = {
   topicArn: alertTopicArn,
   displayNameParameter,
@@ -21,10 +29,10 @@ const fields = {
   ssmAgentAssociationId: text('SSM_AGENT_ASSOCIATION_ID', associationId),
   cloudWatchAgentAssociationId: text('CLOUDWATCH_AGENT_ASSOCIATION_ID', associationId),
   /** The tag the update associations target. */
-  updateTargetTag: json('UPDATE_TARGET_TAG', z.object({ key: nonEmptyText, values: z.array(z.string()).check(z.minLength(1, 'at least one tag value')) })),
+  updateTargetTag: json('UPDATE_TARGET_TAG', updateTargetTagSchema),
   /** The tag that mutes a node. */
-  muteTag: json('MUTE_TAG', z.object({ key: nonEmptyText, value: z.string() })),
-  startGraceMinutes: json('START_GRACE_MINUTES', wholeMinutes),
+  muteTag: json('MUTE_TAG', muteTagSchema),
+  startGraceMinutes: json('START_GRACE_MINUTES', startGraceSchema),
   missingScope: oneOf('MISSING_SCOPE', MISSING_SCOPES),
   /** Only update targets are in the registry when set (agentMonitor.scope update-targets). */
   registryScopedToTargets: optional(json('REGISTRY_SCOPED_TO_TARGETS', z.boolean('true or false'))),

@@ -342,5 +342,6 @@ function spokeEntry(spoke: SpokeDeployment): Spoke {
     displayNameParameter: spoke.displayNameParameter,
     agentAlarmPrefix: spoke.names.agentAlarmPrefix,
     watchedStatuses: spoke.watchedStatuses,
+    report: spoke.report,
   };
 }
