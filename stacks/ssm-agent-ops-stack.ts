@@ -114,7 +114,7 @@ export class SsmAgentOpsStack extends TerraformStack {
       this.spokeReadRole = new SpokeReadRole(this, 'spoke-read-role', {
         roleName: names.hub.readRoleName,
         location: this.location,
-        hubReaderRoleArns: [roleArn(hub, `${hub.names.functionNames.notifier}-role`)],
+        hubReaderRoleArns: [roleArn(hub, `${hub.names.functionNames.notifier}-role`), roleArn(hub, `${hub.names.functionNames.weeklyReport}-role`)],
         hubAccountRoot: `arn:${hub.partition}:iam::${hub.accountId}:root`,
       });
       this.accountDisplayName.grantRead(this.spokeReadRole);
@@ -163,6 +163,14 @@ export class SsmAgentOpsStack extends TerraformStack {
       selfMonitoring: this.selfMonitoring,
     });
 
+    if (this.spokeReadRole) {
+      // The hub's weekly report of this spoke reads what the hub's reads in its own stack.
+      this.agentHealthMonitor.registry.grantRead(this.spokeReadRole);
+      this.spokeReadRole.lendToWeeklyReport({
+        location: this.location,
+        associationIds: { ssmAgent: this.agentUpdates.ssmAgent.associationId, cloudWatchAgent: this.agentUpdates.cloudWatchAgent.associationId },
+      });
+    }
     if (this.alertTopic && this.notifier) {
       // The hub's part that reads the regional one (its functions, its rules): a hub-only construct
       // that needs the regional resources goes here.
@@ -179,7 +187,9 @@ export class SsmAgentOpsStack extends TerraformStack {
           alertTopic: this.alertTopic,
           language: settings.alerts.language,
         });
-        this.notifier.readFromSpokes(this.role.spokes.map(spokeEntry));
+        const spokes = this.role.spokes.map(spokeEntry);
+        this.notifier.readFromSpokes(spokes);
+        this.weeklyReport.readFromSpokes(spokes);
       }
     }
   }
