@@ -84,7 +84,7 @@ function fleetAnswers() {
     Credentials: { AccessKeyId: KEY_OF_ACCOUNT[input.RoleArn!.split(':')[4]!], SecretAccessKey: 'secret', SessionToken: 'token', Expiration: new Date(Date.now() + 900_000) },
   }));
   ssmMock.on(ListAssociationsCommand).callsFake((input: ListAssociationsCommandInput) => {
-    const name = input.AssociationFilterList![0]!.value;
+    const name = input.AssociationFilterList![0]!.value!;
     return { Associations: [{ AssociationName: name, AssociationId: ASSOCIATION_IDS[name] }] };
   });
   ssmMock.on(GetParameterCommand).callsFake((input: { Name: string }) => ({
@@ -155,7 +155,7 @@ describe('the scheduled run of a hub with spokes', () => {
 
     const invocations = lambdaMock.commandCalls(InvokeCommand).map((call) => call.args[0].input);
     expect(invocations.map((input) => [input.FunctionName, input.InvocationType])).toEqual(Array(3).fill([`arn:aws:lambda:${HUB.region}:${HUB.account}:function:${FUNCTION}`, 'Event']));
-    expect(invocations.map((input) => JSON.parse(new TextDecoder().decode(input.Payload)))).toEqual([stackEvent('own'), stackEvent(WEB), stackEvent(BATCH)]);
+    expect(invocations.map((input) => JSON.parse(new TextDecoder().decode(input.Payload as Uint8Array)))).toEqual([stackEvent('own'), stackEvent(WEB), stackEvent(BATCH)]);
     expect(summary).toEqual({ started: [HUB, { account: WEB.account, region: WEB.region }, { account: BATCH.account, region: BATCH.region }] });
     expect(stsMock.calls()).toHaveLength(0);
     expect(ssmMock.calls()).toHaveLength(0);
