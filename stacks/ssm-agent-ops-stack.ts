@@ -164,7 +164,7 @@ export class SsmAgentOpsStack extends TerraformStack {
     });
 
     if (this.spokeReadRole) {
-      // The hub's weekly report of this spoke reads what the hub's reads in its own stack.
+      // The hub's weekly report reads this spoke as the hub's report reads its own stack.
       this.agentHealthMonitor.registry.grantRead(this.spokeReadRole);
       this.spokeReadRole.lendToWeeklyReport({
         location: this.location,

@@ -54,8 +54,9 @@ const MAX_EVENT_AGE_SECONDS = 6 * 60 * 60;
 /**
  * The weekly fleet report: a Lambda on an EventBridge schedule that reads the node registry, Systems
  * Manager, the update associations' results and the CloudWatch Agent's metrics, and mails one
- * report. A run that fails is retried; one that fails every attempt lands in the dead-letter queue,
- * whose alarm pages, and the errors alarm pages too: a report never silently goes missing.
+ * report per account and Region it covers (a hub's spokes too, see `readFromSpokes`). A run that
+ * fails is retried; one that fails every attempt lands in the dead-letter queue, whose alarm pages,
+ * and the errors alarm pages too: a report never silently goes missing.
  */
 export class WeeklyReport extends Construct {
   readonly function: PackagedFunction;
@@ -129,6 +130,7 @@ export class WeeklyReport extends Construct {
       en: 'the weekly report Lambda is failing (a run that fails every retry goes to the dead-letter queue, and the report is not mailed)',
     });
   }
+
   /**
    * Has the report cover a hub's spokes too: its scheduled run starts one invocation of the function
    * per stack (the hub's own and each spoke's), and a spoke's invocation reads the spoke through the
