@@ -1,5 +1,6 @@
 import { regionFacts } from '../contract/aws-partitions';
 import { environmentNames, regionalNames, type EnvironmentNames } from '../contract/names';
+import type { SpokeReportSettings } from '../contract/spokes';
 import type { EnvironmentSettings } from './schema';
 
 /**
@@ -47,6 +48,23 @@ export interface SpokeDeployment {
   readonly names: EnvironmentNames;
   readonly displayNameParameter: string;
   readonly watchedStatuses: readonly string[];
+  /** The spoke's own settings, as the hub's weekly report reads and writes the spoke's report with them. */
+  readonly report: SpokeReportSettings;
+}
+
+/** What the hub's weekly report needs of a stack's own settings to report it. */
+export function spokeReportSettings(settings: EnvironmentSettings, names: Pick<EnvironmentNames, 'nodeRegistryTable'>): SpokeReportSettings {
+  const { agentMonitor, updateTargets } = settings;
+  return {
+    registryTable: names.nodeRegistryTable,
+    associationNames: { ssmAgent: settings.ssmAgentUpdate.name, cloudWatchAgent: settings.cloudWatchAgentUpdate.name },
+    updateTargetTag: { key: updateTargets.tagKey, values: [...updateTargets.tagValues] },
+    muteTag: { key: agentMonitor.muteTag.key, value: agentMonitor.muteTag.value },
+    startGraceMinutes: agentMonitor.startGraceMinutes,
+    missingScope: agentMonitor.missingScope,
+    ...(agentMonitor.scope === 'update-targets' ? { registryScopedToTargets: true } : {}),
+    cloudWatchAgentNamespace: settings.weeklyReport.cloudWatchAgentNamespace,
+  };
 }
 
 /** The Regions an environment covers, its home first. */
@@ -90,6 +108,7 @@ export function deploymentsOf(environments: readonly EnvironmentSettings[]): Dep
           names: spoke.names,
           displayNameParameter: spoke.settings.accountDisplayName.parameterName,
           watchedStatuses: spoke.settings.failureAlerts.statuses,
+          report: spokeReportSettings(spoke.settings, spoke.names),
         }),
       );
     const { hub: hubSetting } = stack.settings;

@@ -20,14 +20,20 @@ export type MissingScope = (typeof MISSING_SCOPES)[number];
 const nonEmptyText = z.string().check(z.minLength(1, 'non-empty text'));
 const wholeMinutes = z.number('a whole number of minutes').check(z.int('a whole number of minutes'), z.gte(0, 'zero or more minutes'));
 
+/** The tag that mutes a node, its grace after a start, the missing scope and the update targets' tag, as values (a hub carries its spokes'). */
+export const muteTagSchema = z.object({ key: nonEmptyText, value: z.string() });
+export const startGraceSchema = wholeMinutes;
+export const missingScopeSchema = z.enum(MISSING_SCOPES, `one of ${MISSING_SCOPES.join(', ')}`);
+export const updateTargetTagSchema = z.object({ key: nonEmptyText, values: z.array(nonEmptyText).check(z.minLength(1, 'at least one tag value')) });
+
 /** Instances with this tag are watched but never mailed, and listed as muted. */
-export const muteTag = json('MUTE_TAG', z.object({ key: nonEmptyText, value: z.string() }));
+export const muteTag = json('MUTE_TAG', muteTagSchema);
 /** Minutes after an EC2 instance starts before its agent connection is judged or it counts as missing. */
-export const startGraceMinutes = json('START_GRACE_MINUTES', wholeMinutes);
+export const startGraceMinutes = json('START_GRACE_MINUTES', startGraceSchema);
 /** Which running instances that are not managed nodes count as missing. */
 export const missingScope = oneOf('MISSING_SCOPE', MISSING_SCOPES);
 /** The tag the update associations target: instances with one of its values are update targets. */
-export const updateTargetTag = json('UPDATE_TARGET_TAG', z.object({ key: nonEmptyText, values: z.array(nonEmptyText).check(z.minLength(1, 'at least one tag value')) }));
+export const updateTargetTag = json('UPDATE_TARGET_TAG', updateTargetTagSchema);
 /** The environment's CloudWatch namespace. */
 export const metricNamespace = text('METRIC_NAMESPACE');
 

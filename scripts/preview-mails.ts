@@ -18,7 +18,7 @@ import type { Spoke } from '../contract/spokes';
 import { spokeAccess } from '../lambdas/notifier/spoke-access';
 import { createWeeklyReport } from '../lambdas/weekly-report/report';
 import { VirtualClock } from '../fixtures/virtual-clock';
-import { REPORT_ASSOCIATIONS, REPORT_CWAGENT_NAMESPACE, REPORT_MUTE_TAG, REPORT_TARGET_TAG, registryRecords, reportFleet, writeRegistry } from '../fixtures/weekly-report-fleet';
+import { REPORT_ASSOCIATIONS, REPORT_CWAGENT_NAMESPACE, REPORT_MUTE_TAG, REPORT_TARGET_TAG, registryRecords, reportFleet, SPOKE_REPORT_SETTINGS, writeRegistry } from '../fixtures/weekly-report-fleet';
 import { ACCOUNT_DISPLAY_NAME, cannedAws, type CannedAws } from '../fixtures/canned-aws';
 import { answerCloudWatchAgentUpdateRuns, cloudWatchAgentUpdateInvocation } from '../fixtures/cloudwatch-agent-update';
 import {
@@ -65,6 +65,7 @@ const PREVIEW_SPOKE: Spoke = {
   agentAlarmPrefix: 'ssm-agent-ops-web-use1-agent-',
   watchedStatuses: ['Failed', 'TimedOut'],
   notesTable: 'ssm-agent-ops-web-use1-alert-notes',
+  report: SPOKE_REPORT_SETTINGS,
 };
 
 /** An event as a spoke forwards it to the hub: EventBridge keeps its account and Region. */

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { NODE_REGISTRY_KEY } from '../contract/node-registry';
+import type { PolicyHolder } from './iam-policy';
 import type { PackagedFunction } from './packaged-function';
 
 export interface NodeRegistryTableProps {
@@ -31,7 +32,7 @@ export class NodeRegistryTable extends Construct {
   }
 
   /** Lets a function read the registry: single items, batches, and whole-table scans. */
-  grantRead(fn: PackagedFunction): void {
+  grantRead(fn: PolicyHolder): void {
     fn.addToRolePolicy({
       Sid: 'ReadNodeRegistry',
       Effect: 'Allow',

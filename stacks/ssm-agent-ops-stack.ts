@@ -115,7 +115,7 @@ export class SsmAgentOpsStack extends TerraformStack {
       this.spokeReadRole = new SpokeReadRole(this, 'spoke-read-role', {
         roleName: names.hub.readRoleName,
         location: this.location,
-        hubReaderRoleArns: [roleArn(hub, `${hub.names.functionNames.notifier}-role`)],
+        hubReaderRoleArns: [roleArn(hub, `${hub.names.functionNames.notifier}-role`), roleArn(hub, `${hub.names.functionNames.weeklyReport}-role`)],
         hubAccountRoot: `arn:${hub.partition}:iam::${hub.accountId}:root`,
       });
       this.accountDisplayName.grantRead(this.spokeReadRole);
@@ -172,6 +172,14 @@ export class SsmAgentOpsStack extends TerraformStack {
       selfMonitoring: this.selfMonitoring,
     });
 
+    if (this.spokeReadRole) {
+      // The hub's weekly report reads this spoke as the hub's report reads its own stack.
+      this.agentHealthMonitor.registry.grantRead(this.spokeReadRole);
+      this.spokeReadRole.lendToWeeklyReport({
+        location: this.location,
+        associationIds: { ssmAgent: this.agentUpdates.ssmAgent.associationId, cloudWatchAgent: this.agentUpdates.cloudWatchAgent.associationId },
+      });
+    }
     if (this.alertTopic && this.notifier) {
       // The hub's part that reads the regional one (its functions, its rules): a hub-only construct
       // that needs the regional resources goes here.
@@ -188,7 +196,9 @@ export class SsmAgentOpsStack extends TerraformStack {
           alertTopic: this.alertTopic,
           language: settings.alerts.language,
         });
-        this.notifier.readFromSpokes(this.role.spokes.map(spokeEntry));
+        const spokes = this.role.spokes.map(spokeEntry);
+        this.notifier.readFromSpokes(spokes);
+        this.weeklyReport.readFromSpokes(spokes);
       }
     }
   }
@@ -353,5 +363,6 @@ function spokeEntry(spoke: SpokeDeployment): Spoke {
     agentAlarmPrefix: spoke.names.agentAlarmPrefix,
     watchedStatuses: spoke.watchedStatuses,
     notesTable: spoke.names.alertNotesTable,
+    report: spoke.report,
   };
 }

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import type { LambdaPackaging } from '../config/schema';
 import type { Language } from '../contract/languages';
+import { hubEnvironment, type Spoke } from '../contract/spokes';
 import { weeklyReportEnvironment } from '../contract/weekly-report-environment';
 import type { MissingScope } from '../contract/shared-variables';
 import type { AccountDisplayName } from './account-display-name';
@@ -54,16 +55,21 @@ const MAX_EVENT_AGE_SECONDS = 6 * 60 * 60;
 /**
  * The weekly fleet report: a Lambda on an EventBridge schedule that reads the node registry, Systems
  * Manager, the update associations' results and the CloudWatch Agent's metrics, and mails one
- * report. A run that fails is retried; one that fails every attempt lands in the dead-letter queue,
- * whose alarm pages, and the errors alarm pages too: a report never silently goes missing.
+ * report per account and Region it covers (a hub's spokes too, see `readFromSpokes`). A run that
+ * fails is retried; one that fails every attempt lands in the dead-letter queue, whose alarm pages,
+ * and the errors alarm pages too: a report never silently goes missing.
  */
 export class WeeklyReport extends Construct {
   readonly function: PackagedFunction;
   readonly schedule: FunctionSchedule;
+  private readonly location: AwsLocation;
+  private readonly functionName: string;
 
   constructor(scope: Construct, id: string, props: WeeklyReportProps) {
     super(scope, id);
     const { location, alertTopic } = props;
+    this.location = location;
+    this.functionName = props.functionName;
 
     this.function = new PackagedFunction(this, 'function', {
       functionName: props.functionName,
@@ -124,5 +130,25 @@ export class WeeklyReport extends Construct {
       ja: '週次レポートの Lambda が失敗しています (再試行しても失敗した回はデッドレターキューに入り、レポートは届きません)',
       en: 'the weekly report Lambda is failing (a run that fails every retry goes to the dead-letter queue, and the report is not mailed)',
     });
+  }
+
+  /**
+   * Has the report cover a hub's spokes too: its scheduled run starts one invocation of the function
+   * per stack (the hub's own and each spoke's), and a spoke's invocation reads the spoke through the
+   * spoke's read role. The function may assume exactly those roles and invoke only itself.
+   */
+  readFromSpokes(spokes: readonly Spoke[]): void {
+    if (spokes.length === 0) return;
+    this.function.addEnvironment(hubEnvironment.encode({ spokes }));
+    this.function.addToRolePolicy(
+      { Sid: 'ReadThroughSpokeRoles', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: [...new Set(spokes.map((spoke) => spoke.readRoleArn))].sort() },
+      {
+        // The scheduled run hands each covered stack's report to an asynchronous invocation of its own.
+        Sid: 'StartEachStacksReport',
+        Effect: 'Allow',
+        Action: 'lambda:InvokeFunction',
+        Resource: arn(this.location, 'lambda', `function:${this.functionName}`),
+      },
+    );
   }
 }

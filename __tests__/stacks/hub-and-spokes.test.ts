@@ -4,6 +4,7 @@ import { environments } from '../../config/environments';
 import type { EnvironmentInput } from '../../config/schema';
 import { agentWatchEnvironment } from '../../contract/agent-watch-environment';
 import { fleetInventoryEnvironment } from '../../contract/fleet-inventory-environment';
+import { hubEnvironment } from '../../contract/spokes';
 import { relayRuleName } from '../../stacks/hub-bus';
 import { SsmAgentOpsStack } from '../../stacks/ssm-agent-ops-stack';
 import { minimalEnvironment } from '../helpers/minimal-environment';
@@ -24,6 +25,7 @@ const example = synthAll(environments);
 const hub = example['ssm-agent-ops-ops-hub']!;
 const spokeNames = ['ssm-agent-ops-web', 'ssm-agent-ops-web-use1', 'ssm-agent-ops-batch'];
 const NOTIFIER_ROLE = 'arn:aws:iam::444444444444:role/ssm-agent-ops-ops-hub-notifier-role';
+const REPORT_ROLE = 'arn:aws:iam::444444444444:role/ssm-agent-ops-ops-hub-weekly-report-role';
 const READ_ROLES = [
   'arn:aws:iam::555555555555:role/ssm-agent-ops-web-hub-read',
   'arn:aws:iam::555555555555:role/ssm-agent-ops-web-use1-hub-read',
@@ -124,6 +126,54 @@ describe('the hub', () => {
     ]);
   });
 
+  it('lets its weekly report assume exactly the spokes’ read roles and invoke only itself, and tells it each spoke’s own report settings', () => {
+    const statements = policyOfRole(hub, 'ssm-agent-ops-ops-hub-weekly-report-role');
+    expect(statements.filter((statement) => [statement.Action].flat().some((action: string) => /^(sts|lambda):/.test(action)))).toEqual([
+      { Sid: 'ReadThroughSpokeRoles', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: [...READ_ROLES].sort() },
+      { Sid: 'StartEachStacksReport', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: 'arn:aws:lambda:ap-northeast-1:444444444444:function:ssm-agent-ops-ops-hub-weekly-report' },
+    ]);
+    const report = resourcesOf(hub, 'aws_lambda_function').find((fn) => fn.function_name === 'ssm-agent-ops-ops-hub-weekly-report');
+    const notifier = resourcesOf(hub, 'aws_lambda_function').find((fn) => fn.function_name === 'ssm-agent-ops-ops-hub-notifier');
+    // One codec: both functions are told the same spokes.
+    expect(report.environment.variables.HUB_SPOKES).toBe(notifier.environment.variables.HUB_SPOKES);
+    const spokes = hubEnvironment.decode(report.environment.variables).spokes!;
+    expect(spokes.map((spoke) => [spoke.account, spoke.region, spoke.readRoleArn])).toEqual([
+      ['555555555555', 'ap-northeast-1', READ_ROLES[0]],
+      ['555555555555', 'us-east-1', READ_ROLES[1]],
+      ['666666666666', 'us-west-2', READ_ROLES[2]],
+    ]);
+    expect(spokes[1]!.report).toEqual({
+      registryTable: 'ssm-agent-ops-web-use1-node-registry',
+      associationNames: { ssmAgent: 'web-update-ssm-agent', cloudWatchAgent: 'web-update-cloudwatch-agent' },
+      updateTargetTag: { key: 'ope-type', values: ['auto'] },
+      muteTag: { key: 'ssm-agent-ops:mute', value: 'true' },
+      startGraceMinutes: 10,
+      missingScope: 'update-targets',
+      cloudWatchAgentNamespace: 'CWAgent',
+    });
+  });
+
+  it('carries a spoke’s own report settings, not the hub’s', () => {
+    const inputs = environments.map((environment) =>
+      environment.name === 'batch'
+        ? { ...environment, ssmAgentUpdate: { name: 'batch-agent-refresh' }, agentMonitor: { scope: 'update-targets' as const, missingScope: 'all-running' as const, startGraceMinutes: 45, muteTag: { key: 'quiet', value: 'yes' } }, weeklyReport: { cloudWatchAgentNamespace: 'Batch/Agent' } }
+        : environment,
+    );
+    const app = Testing.app();
+    const hubDeployment = loadDeployments(inputs).find((deployment) => deployment.names.stackName === 'ssm-agent-ops-ops-hub')!;
+    const stack = new SsmAgentOpsStack(app, { settings: hubDeployment.settings, deployment: hubDeployment, bundlesDir: BUNDLES_DIR });
+    const report = resourcesOf(JSON.parse(Testing.synth(stack)) as Synthesized, 'aws_lambda_function').find((fn) => fn.function_name === 'ssm-agent-ops-ops-hub-weekly-report');
+    const batch = hubEnvironment.decode(report.environment.variables).spokes!.find((spoke) => spoke.account === '666666666666')!;
+    expect(batch.report).toMatchObject({
+      associationNames: { ssmAgent: 'batch-agent-refresh', cloudWatchAgent: 'batch-update-cloudwatch-agent' },
+      muteTag: { key: 'quiet', value: 'yes' },
+      startGraceMinutes: 45,
+      missingScope: 'all-running',
+      registryScopedToTargets: true,
+      cloudWatchAgentNamespace: 'Batch/Agent',
+    });
+  });
+
   it('sends forwarded failures and the spokes’ agent alarms on its bus to the notifier, and relays their self-monitoring alarms to the topic', () => {
     const onBus = resourcesOf(hub, 'aws_cloudwatch_event_rule').filter((rule) => rule.event_bus_name);
     expect(onBus.map((rule) => rule.name).sort()).toEqual([
@@ -192,19 +242,20 @@ describe('a spoke', () => {
     expect(JSON.parse(selfRule.event_pattern).detail.alarmName).toContainEqual(expect.stringMatching(/-agent-watch-heartbeat$/));
   });
 
-  it.each(spokeNames.map((name, index) => [name, READ_ROLES[index]!]))('%s lends a read role that only the hub notifier’s role may assume', (name, readRole) => {
+  it.each(spokeNames.map((name, index) => [name, READ_ROLES[index]!]))('%s lends a read role that only the hub notifier’s and weekly report’s roles may assume', (name, readRole) => {
     const spoke = example[name]!;
     const roleName = readRole.split('/')[1]!;
     expect(statementsOf(roleNamed(spoke, roleName).assume_role_policy)).toEqual([
       {
-        Sid: 'HubNotifierOnly',
+        Sid: 'HubReadersOnly',
         Effect: 'Allow',
         Principal: { AWS: 'arn:aws:iam::444444444444:root' },
         Action: 'sts:AssumeRole',
-        Condition: { ArnEquals: { 'aws:PrincipalArn': NOTIFIER_ROLE } },
+        Condition: { ArnEquals: { 'aws:PrincipalArn': [NOTIFIER_ROLE, REPORT_ROLE] } },
       },
     ]);
-    const actions = policyOfRole(spoke, roleName).flatMap((statement) => [statement.Action].flat());
+    const statements = policyOfRole(spoke, roleName);
+    const actions = statements.flatMap((statement) => [statement.Action].flat());
     expect(actions.sort()).toEqual(
       [
         'ssm:GetCommandInvocation',
@@ -215,9 +266,36 @@ describe('a spoke', () => {
         'ssm:DescribeInstanceInformation',
         'tag:GetResources',
         'ssm:GetParameter',
+        // The alert notes the notifier reads.
         'dynamodb:GetItem',
+        // The weekly report's reads.
+        'dynamodb:GetItem',
+        'dynamodb:BatchGetItem',
+        'dynamodb:Scan',
+        'ssm:ListAssociations',
+        'ssm:DescribeAssociationExecutions',
+        'ssm:DescribeAssociationExecutionTargets',
+        'cloudwatch:ListMetrics',
       ].sort(),
     );
+    const region = readRole.includes('use1') ? 'us-east-1' : readRole.includes('batch') ? 'us-west-2' : 'ap-northeast-1';
+    const account = readRole.split(':')[4]!;
+    const report = statements.filter((statement) => ['ReadNodeRegistry', 'FindUpdateAssociations', 'ReadUpdateResults', 'ListRecentAgentMetrics'].includes(statement.Sid));
+    expect(report).toEqual([
+      // Its own registry table, and only the spoke's own two update associations (by the IDs its state holds).
+      { Sid: 'ReadNodeRegistry', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Scan'], Resource: expect.stringMatching(/^\$\{aws_dynamodb_table\.agent-health-monitor_node-registry_\S+\.arn\}$/) },
+      { Sid: 'FindUpdateAssociations', Effect: 'Allow', Action: 'ssm:ListAssociations', Resource: '*' },
+      {
+        Sid: 'ReadUpdateResults',
+        Effect: 'Allow',
+        Action: ['ssm:DescribeAssociationExecutions', 'ssm:DescribeAssociationExecutionTargets'],
+        Resource: [
+          expect.stringMatching(new RegExp(`^arn:aws:ssm:${region}:${account}:association/\\$\\{aws_ssm_association\\.agent-updates_ssm-agent_\\S+\\.association_id\\}$`)),
+          expect.stringMatching(new RegExp(`^arn:aws:ssm:${region}:${account}:association/\\$\\{aws_ssm_association\\.agent-updates_cloudwatch-agent_\\S+\\.association_id\\}$`)),
+        ],
+      },
+      { Sid: 'ListRecentAgentMetrics', Effect: 'Allow', Action: 'cloudwatch:ListMetrics', Resource: '*' },
+    ]);
     // The notes it lends are the spoke's agent watch's, and only those.
     const notesTable = resourcesOf(spoke, 'aws_dynamodb_table').find((table) => table.name.endsWith('-alert-notes'));
     const [notesAddress] = Object.entries(spoke.resource.aws_dynamodb_table!).find(([, table]) => table === notesTable)!;

@@ -1,14 +1,15 @@
-import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import type { STSClient } from '@aws-sdk/client-sts';
 import { ResourceGroupsTaggingAPIClient } from '@aws-sdk/client-resource-groups-tagging-api';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
 import { spokeOf, type Spoke } from '../../contract/spokes';
+import { assumedRoleClientConfig, assumedRoles, type RoleCredentials } from '../shared/assumed-roles';
 import { classifyAwsFailure } from '../shared/aws-errors';
 import { accountDisplayNameReader } from '../shared/display-name';
 import { logger } from '../shared/powertools';
 import { noteReader, type NoteReader } from './note-reader';
-import { errorName, sdkClientConfig } from '../shared/sdk';
+import { errorName } from '../shared/sdk';
 
 /**
  * Where the notifier's lookups for one event run. An event of the hub's own account and Region is
@@ -33,13 +34,8 @@ export interface LookupClients {
  */
 export type LookupAccess = { kind: 'ready'; clients: LookupClients; spoke?: Spoke } | { kind: 'denied'; spoke: Spoke };
 
-/** Temporary credentials, as the SDK's clients take them. */
-export interface RoleCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken: string;
-  expiration: Date;
-}
+export type { RoleCredentials } from '../shared/assumed-roles';
+export { RENEW_BEFORE_EXPIRY_MS } from '../shared/assumed-roles';
 
 /** Makes the clients of a spoke's Region, signing with the credentials the provider gives. */
 export type SpokeClientFactory = (region: string, credentials: () => Promise<RoleCredentials>, spoke: Pick<Spoke, 'displayNameParameter' | 'notesTable'>) => LookupClients;
@@ -50,7 +46,7 @@ export type SpokeClientFactory = (region: string, credentials: () => Promise<Rol
  */
 export function sdkSpokeClients(extra: { requestHandler?: SSMClient['config']['requestHandler'] } = {}): SpokeClientFactory {
   return (region, credentials, spoke) => {
-    const config = { ...sdkClientConfig, ...extra, region, credentials };
+    const config = assumedRoleClientConfig(region, credentials, extra);
     const ssm = new SSMClient(config);
     return {
       ssm,
@@ -69,10 +65,6 @@ export class SpokeRoleUnavailable extends Error {
   }
 }
 
-/** Renew a role's credentials this long before they expire, so that no lookup signs with expiring ones. */
-export const RENEW_BEFORE_EXPIRY_MS = 5 * 60 * 1000;
-/** How long a session lasts: the shortest STS allows, enough for many invocations of a warm function. */
-const SESSION_SECONDS = 900;
 const SESSION_NAME = 'ssm-agent-ops-notifier';
 
 export interface SpokeAccessOptions {
@@ -88,37 +80,8 @@ export interface SpokeAccessOptions {
  * they expire, and the clients per spoke, so that a warm function assumes each role once per session.
  */
 export function spokeAccess(options: SpokeAccessOptions): (account: string | undefined, region: string | undefined) => Promise<LookupAccess> {
-  const now = options.now ?? Date.now;
-  const credentialsByRole = new Map<string, Promise<RoleCredentials>>();
+  const credentialsFor = assumedRoles({ sts: options.sts, sessionName: SESSION_NAME, now: options.now });
   const clientsBySpoke = new Map<Spoke, LookupClients>();
-
-  async function assume(roleArn: string): Promise<RoleCredentials> {
-    const answer = await options.sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: SESSION_NAME, DurationSeconds: SESSION_SECONDS }));
-    const credentials = answer.Credentials;
-    if (!credentials?.AccessKeyId || !credentials.SecretAccessKey || !credentials.SessionToken || !credentials.Expiration) {
-      throw new Error(`AssumeRole of ${roleArn} returned no credentials`);
-    }
-    return {
-      accessKeyId: credentials.AccessKeyId,
-      secretAccessKey: credentials.SecretAccessKey,
-      sessionToken: credentials.SessionToken,
-      expiration: credentials.Expiration,
-    };
-  }
-
-  /** The role's cached credentials, or new ones when there are none or they expire soon; a failure is not cached. */
-  function credentialsFor(roleArn: string): Promise<RoleCredentials> {
-    const cached = credentialsByRole.get(roleArn);
-    const fresh = cached?.then((credentials) => (credentials.expiration.getTime() - now() > RENEW_BEFORE_EXPIRY_MS ? credentials : undefined));
-    const renewed = (fresh ?? Promise.resolve(undefined)).then((credentials) => {
-      if (credentials) return credentials;
-      const pending = assume(roleArn);
-      credentialsByRole.set(roleArn, pending);
-      pending.catch(() => credentialsByRole.get(roleArn) === pending && credentialsByRole.delete(roleArn));
-      return pending;
-    });
-    return renewed;
-  }
 
   return async (account, region) => {
     const spoke = spokeOf(options.spokes, account, region);

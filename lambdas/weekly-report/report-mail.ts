@@ -17,6 +17,8 @@ export interface ReportContext {
   accountId: string;
   accountDisplayName?: string;
   region: string;
+  /** The subject names the Region too: a hub mails one report per account and Region it covers. */
+  regionInSubject?: boolean;
   updateTargetTag: { key: string; values: readonly string[] };
   muteTag: { key: string; value: string };
   cloudWatchAgentNamespace: string;
@@ -36,7 +38,8 @@ const SEPARATOR_BYTES = 2;
 export function renderWeeklyReportMail(report: FleetReport, context: ReportContext, settings: MailSettings): Mail {
   const words = REPORT_WORDS[settings.language];
   const [before, after] = words.subject(report.totals.needAttention);
-  const subject = composeSubject(before, context.accountDisplayName ?? context.accountId, after);
+  const account = context.accountDisplayName ?? context.accountId;
+  const subject = composeSubject(before, context.regionInSubject ? `${account} ${context.region}` : account, after);
   const blocks = reportBlocks(report, context, settings, words);
 
   const endingBytes = Buffer.byteLength(composeBody([], 'weekly-report', settings), 'utf8') - SEPARATOR_BYTES;

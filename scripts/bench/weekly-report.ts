@@ -12,7 +12,7 @@ import { lambdaContext } from '../../fixtures/lambda-context';
 import { VirtualClock } from '../../fixtures/virtual-clock';
 import { REPORT_ASSOCIATIONS, REPORT_CWAGENT_NAMESPACE, REPORT_MUTE_TAG, REPORT_TARGET_TAG, registryRecords, reportFleet, writeRegistry, type FleetMix } from '../../fixtures/weekly-report-fleet';
 import { logger } from '../../lambdas/shared/powertools';
-import { createWeeklyReport } from '../../lambdas/weekly-report/report';
+import { createWeeklyReport, type WeeklyReportSummary } from '../../lambdas/weekly-report/report';
 import { WEEKLY_REPORT_TIMEOUT_SECONDS } from '../../stacks/weekly-report';
 import { LATENCY_MS } from './fleet';
 
@@ -100,7 +100,7 @@ export async function benchWeeklyReport(nodes: number, week: ReportFigures['week
       throttled,
       seconds: run.seconds,
       mailBytes,
-      perNodeCalls: run.result.managed,
+      perNodeCalls: (run.result as WeeklyReportSummary).managed,
     };
   } finally {
     clock.uninstall();

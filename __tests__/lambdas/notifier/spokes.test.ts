@@ -10,6 +10,7 @@ import { createNotifier } from '../../../lambdas/notifier/notifier';
 import { RENEW_BEFORE_EXPIRY_MS, spokeAccess, type RoleCredentials } from '../../../lambdas/notifier/spoke-access';
 import { ACCOUNT_DISPLAY_NAME, cannedAws } from '../../../fixtures/canned-aws';
 import { agentAlarmEvent, failedUpdateAssociation, failedUpdateInvocation, FLEET, FLEET_AGENT_ALARM_PREFIX } from '../../../fixtures/events';
+import { SPOKE_REPORT_SETTINGS } from '../../../fixtures/weekly-report-fleet';
 import { lambdaContext, settings } from './harness';
 import { notesInMemory } from '../../../fixtures/alert-notes';
 import type { TransitionNote } from '../../../lambdas/shared/transition-notes';
@@ -24,6 +25,7 @@ const SPOKE: Spoke = {
   agentAlarmPrefix: 'ssm-agent-ops-web-use1-agent-',
   watchedStatuses: ['Failed', 'TimedOut'],
   notesTable: 'ssm-agent-ops-web-use1-alert-notes',
+  report: SPOKE_REPORT_SETTINGS,
 };
 const SPOKE_DISPLAY_NAME = 'Web サービスアカウント';
 const ISSUED_AT = Date.parse('2025-03-11T06:00:00Z');
