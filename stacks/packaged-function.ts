@@ -12,6 +12,11 @@ import type { LambdaPackaging } from '../config/schema';
 import { base64Sha256, stageZip, zipDirectory } from './deterministic-zip';
 import { policyDocument, type PolicyStatement } from './iam-policy';
 
+/** Lambda's limit on a function's environment variables, names and values together. */
+export const MAX_ENVIRONMENT_BYTES = 4096;
+/** What a reference to another resource (a table or topic name, an ARN) is counted as before Terraform resolves it. */
+const UNRESOLVED_REFERENCE_BYTES = 64;
+
 /** The file esbuild writes for every function; the handler is its export `handler`. */
 export const BUNDLE_ENTRY_FILE = 'index.js';
 
@@ -101,6 +106,17 @@ export class PackagedFunction extends Construct {
     });
     this.functionName = this.function.functionName;
     this.functionArn = this.function.arn;
+    // Checked at synth, once every variable is added: Lambda would refuse the function at apply time.
+    this.node.addValidation({ validate: () => this.environmentProblems(props.functionName) });
+  }
+
+  private environmentProblems(functionName: string): string[] {
+    const bytes = environmentBytes(this.environment);
+    if (bytes <= MAX_ENVIRONMENT_BYTES) return [];
+    return [
+      `${functionName}: its environment variables take about ${bytes} bytes; Lambda allows ${MAX_ENVIRONMENT_BYTES}. ` +
+        'A hub with many spokes is the usual cause (each spoke adds about 750 bytes to HUB_SPOKES): split the spokes between two hubs.',
+    ];
   }
 
   /** Lets the function do what the statements allow; keep each one least-privilege. */
@@ -148,4 +164,12 @@ const ARCHIVE_PROVIDER_ID = 'archive';
 
 function ensureArchiveProvider(stack: TerraformStack): void {
   if (!stack.node.tryFindChild(ARCHIVE_PROVIDER_ID)) new ArchiveProvider(stack, ARCHIVE_PROVIDER_ID);
+}
+
+/** The size Lambda counts for these variables, references to other resources estimated. */
+export function environmentBytes(variables: Readonly<Record<string, string>>): number {
+  return Object.entries(variables).reduce((total, [name, value]) => {
+    const estimated = value.replace(/\$\{TfToken\[[^\]]+\]\}/g, 'x'.repeat(UNRESOLVED_REFERENCE_BYTES));
+    return total + Buffer.byteLength(name) + Buffer.byteLength(estimated);
+  }, 0);
 }

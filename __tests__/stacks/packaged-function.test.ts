@@ -6,7 +6,7 @@ import { TerraformOutput, TerraformStack, Testing } from 'cdktf';
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { LambdaPackaging } from '../../config/schema';
 import { zipDirectory } from '../../stacks/deterministic-zip';
-import { PackagedFunction } from '../../stacks/packaged-function';
+import { environmentBytes, MAX_ENVIRONMENT_BYTES, PackagedFunction } from '../../stacks/packaged-function';
 import { statementsOf } from '../helpers/synth';
 
 const FIXTURE_BUNDLE = join(__dirname, '..', 'helpers', 'echo-bundle');
@@ -135,6 +135,19 @@ describe('PackagedFunction', () => {
       expect(fn.filename).toMatch(/^\$\{data\.archive_file\.\S+\.output_path\}$/);
       expect(fn.source_code_hash).toMatch(/^\$\{data\.archive_file\.\S+\.output_base64sha256\}$/);
     });
+  });
+
+  it('refuses at synth an environment larger than Lambda allows, naming the function and the sizes', () => {
+    const { stack, packaged } = stackWithFunction('asset');
+    packaged.addEnvironment({ HUB_SPOKES: 'x'.repeat(MAX_ENVIRONMENT_BYTES) });
+    expect(() => Testing.synth(stack, true)).toThrow(/ssm-agent-ops-dev-echo: its environment variables take about 41\d\d bytes; Lambda allows 4096/);
+  });
+
+  it('counts a reference to another resource at a resource name’s length until Terraform resolves it', () => {
+    const { stack, packaged } = stackWithFunction('asset');
+    packaged.addEnvironment({ OWN_ARN: packaged.functionArn });
+    expect(environmentBytes({ OWN_ARN: packaged.functionArn })).toBe('OWN_ARN'.length + 64);
+    expect(() => Testing.synth(stack, true)).not.toThrow();
   });
 
   it('refuses a bundle that has not been built, saying how to build it', () => {
