@@ -44,10 +44,13 @@ export const bundleOptions: BuildOptions = {
 async function main() {
   const names = lambdaNames();
   // A function renamed or removed must not leave its old bundle behind for a synth to pick up.
-  rmSync(DIST_DIR, { recursive: true, force: true });
+  if (existsSync(DIST_DIR)) {
+    for (const stale of readdirSync(DIST_DIR).filter((entry) => !names.includes(entry))) rmSync(join(DIST_DIR, stale), { recursive: true, force: true });
+  }
   await Promise.all(
     names.map(async (name) => {
       const outdir = join(DIST_DIR, name);
+      rmSync(outdir, { recursive: true, force: true });
       await build({
         ...bundleOptions,
         entryPoints: { index: join(LAMBDAS_DIR, name, 'handler.ts') },

@@ -1,4 +1,4 @@
-import { managedNodeUrl } from '../shared/console-links';
+import { ec2InstancesUrl, ec2InstanceUrl, managedNodesUrl, managedNodeUrl } from '../shared/console-links';
 import { AGENT_HEALTH_CATALOGUE } from '../shared/mail/agent-health-catalogue';
 import { MAIL_CATALOGUE } from '../shared/mail/catalogue';
 import { accountLabel, composeMail, composeSubject, fieldLines, instanceLabel, type Mail, type MailSettings } from '../shared/mail/mail';
@@ -180,7 +180,10 @@ export function renderUnmanagedInstanceMail(report: UnmanagedInstanceReport, set
     subject,
     {
       sections,
-      consoleLinks: single ? [[words.consolePages.managedNode, managedNodeUrl(report.region, single.instanceId)]] : [],
+      // A missing instance has no Fleet Manager page yet: the EC2 console shows its profile and metadata settings.
+      consoleLinks: missing
+        ? [single ? [words.consolePages.ec2Instance, ec2InstanceUrl(report.region, single.instanceId)] : [words.consolePages.ec2Instances, ec2InstancesUrl(report.region)]]
+        : [single ? [words.consolePages.managedNode, managedNodeUrl(report.region, single.instanceId)] : [words.consolePages.managedNodes, managedNodesUrl(report.region)]],
       runbook: 'unmanaged-instance',
     },
     settings,

@@ -47,6 +47,12 @@ export function ec2InstancesUrl(region: string): string | undefined {
   return host ? `https://${host}/ec2/home?region=${region}#Instances:` : undefined;
 }
 
+/** The EC2 console's page of one instance, in its region (for an instance that is not a managed node). */
+export function ec2InstanceUrl(region: string, instanceId: string): string | undefined {
+  const host = regionFacts(region).consoleHost;
+  return host ? `https://${host}/ec2/home?region=${region}#InstanceDetails:instanceId=${encodeURIComponent(instanceId)}` : undefined;
+}
+
 /** The CloudWatch console's metrics browser, in a region. */
 export function cloudWatchMetricsUrl(region: string): string | undefined {
   const host = regionFacts(region).consoleHost;

@@ -232,12 +232,16 @@ describe('missing', () => {
     expect(subjects()).toEqual(['【SSM 未登録】本番アカウント: i-0a1b2c3d4e5f60718 (web-04)']);
     expect(notifier.mails()[0]!.Message).toContain('インスタンスプロファイル (IAM ロール) がない');
     expect(notifier.mails()[0]!.Message).toContain('MetadataOptions.HttpEndpoint = disabled');
+    // Not a managed node: the link goes to the instance in the EC2 console, where its profile and metadata settings are.
+    expect(notifier.mails()[0]!.Message).toContain('https://ap-northeast-1.console.aws.amazon.com/ec2/home?region=ap-northeast-1#InstanceDetails:instanceId=i-0a1b2c3d4e5f60718');
+    expect(notifier.mails()[0]!.Message).not.toContain('fleet-manager');
     await minutes(45);
     expect(subjects()).toHaveLength(1);
     aws.nodes[3]!.registered = true;
     // Missing instances are asked about in every inventory run, not only by the two-hour sweep.
     await minutes(16);
     expect(subjects()).toEqual(['【SSM 未登録】本番アカウント: i-0a1b2c3d4e5f60718 (web-04)', '【SSM 登録済み】本番アカウント: i-0a1b2c3d4e5f60718 (web-04)']);
+    expect(notifier.mails()[1]!.Message).toContain('fleet-manager/managed-nodes/i-0a1b2c3d4e5f60718/general');
   });
 
   it('mails 500 unregistered instances found by the first deployment in one mail, listing them all', async () => {

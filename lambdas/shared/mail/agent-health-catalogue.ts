@@ -70,9 +70,9 @@ const ja: AgentHealthCatalogue = {
   unmanaged: {
     subjectPrefix: { missing: '【SSM 未登録】', registered: '【SSM 登録済み】' },
     missingSummary: ({ account, region, what }) =>
-      `${account} の ${region} で、起動中のインスタンス ${typeof what === 'number' ? `${what} 台` : what}が Systems Manager に登録されていません (マネージドノードではありません)。エージェントの更新が届かず、接続の監視もできません。`,
+      `${account} の ${region} で、起動中のインスタンス ${typeof what === 'number' ? `${what} 台` : `${what} `}が Systems Manager に登録されていません (マネージドノードではありません)。エージェントの更新が届かず、接続の監視もできません。`,
     registeredSummary: ({ account, region, what }) =>
-      `${account} の ${region} で、未登録としてお知らせしたインスタンス ${typeof what === 'number' ? `${what} 台` : what}が Systems Manager に登録されました。これからは更新と接続の監視の対象です。`,
+      `${account} の ${region} で、未登録としてお知らせしたインスタンス ${typeof what === 'number' ? `${what} 台` : `${what} `}が Systems Manager に登録されました。これからは更新と接続の監視の対象です。`,
     causesHeading: '■ 考えられる原因',
     noProfile: 'インスタンスプロファイル (IAM ロール) がない: AmazonSSMManagedInstanceCore を含むロールを付けてください',
     imdsDisabled: 'インスタンスメタデータが無効 (MetadataOptions.HttpEndpoint = disabled): SSM Agent は認証情報をメタデータから得ます',

@@ -52,6 +52,9 @@ export interface MailCatalogue {
     readonly commandInvocation: string;
     readonly association: string;
     readonly managedNode: string;
+    readonly ec2Instance: string;
+    readonly ec2Instances: string;
+    readonly managedNodes: string;
   };
 
   /** Every mail ends with its runbook and who sent it. */
@@ -212,7 +215,7 @@ const ja: MailCatalogue = {
     schedule: 'スケジュール',
   },
   headings: { errorOutput: '■ エラー出力', console: '■ コンソール', problems: '■ 問題点', eventAsReceived: '■ 受信したイベント' },
-  consolePages: { commandInvocation: 'このコマンドの実行結果', association: '関連付け', managedNode: 'フリートマネージャー' },
+  consolePages: { commandInvocation: 'このコマンドの実行結果', association: '関連付け', managedNode: 'フリートマネージャー', ec2Instance: 'EC2 のインスタンス', ec2Instances: 'EC2 のインスタンス一覧', managedNodes: 'フリートマネージャー (マネージドノード一覧)' },
 
   runbook: (title) => `■ 対応手順: ${title}`,
   runbookInRepository: (path) => `リポジトリの ${path} を参照してください。`,
@@ -337,7 +340,7 @@ const en: MailCatalogue = {
     schedule: 'Schedule',
   },
   headings: { errorOutput: '■ Error output', console: '■ Console', problems: '■ Problems', eventAsReceived: '■ The event as received' },
-  consolePages: { commandInvocation: 'This command on this instance', association: 'Association', managedNode: 'Fleet Manager' },
+  consolePages: { commandInvocation: 'This command on this instance', association: 'Association', managedNode: 'Fleet Manager', ec2Instance: 'EC2 instance', ec2Instances: 'EC2 instances', managedNodes: 'Fleet Manager (managed nodes)' },
 
   runbook: (title) => `■ What to do: ${title}`,
   runbookInRepository: (path) => `See ${path} in the repository.`,
