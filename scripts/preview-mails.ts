@@ -14,12 +14,12 @@ import { createSubscriptionCheck } from '../lambdas/subscription-check/check';
 import { DescribeAssociationExecutionsCommand, GetParameterCommand, ListCommandInvocationsCommand, SSMServiceException } from '@aws-sdk/client-ssm';
 import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import type { Spoke } from '../contract/spokes';
 import { spokeAccess } from '../lambdas/notifier/spoke-access';
 import { createWeeklyReport } from '../lambdas/weekly-report/report';
 import { VirtualClock } from '../fixtures/virtual-clock';
-import { REPORT_ASSOCIATIONS, REPORT_CWAGENT_NAMESPACE, REPORT_MUTE_TAG, REPORT_TARGET_TAG, registryRecords, reportFleet, SPOKE_REPORT_SETTINGS, writeRegistry } from '../fixtures/weekly-report-fleet';
+import { REPORT_ASSOCIATIONS, REPORT_CWAGENT_NAMESPACE, REPORT_MUTE_TAG, REPORT_TARGET_TAG, registryRecords, reportFleet, writeRegistry } from '../fixtures/weekly-report-fleet';
 import { ACCOUNT_DISPLAY_NAME, cannedAws, type CannedAws } from '../fixtures/canned-aws';
+import { forwardedFromSpoke, WEB_SPOKE, WEB_SPOKE_DISPLAY_NAME } from '../fixtures/spokes';
 import { answerCloudWatchAgentUpdateRuns, cloudWatchAgentUpdateInvocation } from '../fixtures/cloudwatch-agent-update';
 import {
   FLEET_AGENT_ALARM_PREFIX,
@@ -55,23 +55,6 @@ const WEEKLY_REPORT = 'ssm-agent-ops-prod-weekly-report';
 /** The contact the preview's mails name in their closing note. */
 export const PREVIEW_CONTACT: Record<Language, string> = { ja: '運用チームのリーダー (ops-lead@example.com)', en: 'the operations team lead (ops-lead@example.com)' };
 
-/** A spoke of the preview's hub: another account, another Region. */
-const PREVIEW_SPOKE: Spoke = {
-  environment: 'web',
-  account: '555555555555',
-  region: 'us-east-1',
-  readRoleArn: 'arn:aws:iam::555555555555:role/ssm-agent-ops-web-use1-hub-read',
-  displayNameParameter: '/ops/ssm-agent-ops/web/account-display-name',
-  agentAlarmPrefix: 'ssm-agent-ops-web-use1-agent-',
-  watchedStatuses: ['Failed', 'TimedOut'],
-  notesTable: 'ssm-agent-ops-web-use1-alert-notes',
-  report: SPOKE_REPORT_SETTINGS,
-};
-
-/** An event as a spoke forwards it to the hub: EventBridge keeps its account and Region. */
-function forwardedFromSpoke(event: unknown): unknown {
-  return JSON.parse(JSON.stringify(event).replaceAll(FLEET.account, PREVIEW_SPOKE.account).replaceAll(FLEET.region, PREVIEW_SPOKE.region));
-}
 
 /**
  * The notifier's mails, in the order an operator meets them; `aws` lets an entry change what AWS
@@ -181,7 +164,7 @@ const NOTIFIER_MAILS: { title: string; renderer: string; event: () => unknown; a
 /** The lookups of a hub whose spoke answers through its read role (STS and the spoke's clients mocked). */
 function hubLookups(aws: CannedAws) {
   const spoke = cannedAws();
-  spoke.ssmMock.on(GetParameterCommand, { Name: PREVIEW_SPOKE.displayNameParameter }).resolves({ Parameter: { Name: PREVIEW_SPOKE.displayNameParameter, Value: 'Web サービスアカウント' } });
+  spoke.ssmMock.on(GetParameterCommand, { Name: WEB_SPOKE.displayNameParameter }).resolves({ Parameter: { Name: WEB_SPOKE.displayNameParameter, Value: WEB_SPOKE_DISPLAY_NAME } });
   spoke.taggingMock.on(GetResourcesCommand).callsFake((input: { ResourceARNList?: string[] }) => ({
     ResourceTagMappingList: (input.ResourceARNList ?? []).map((arn) => ({ ResourceARN: arn, Tags: [{ Key: 'Name', Value: 'web-use1-01' }] })),
   }));
@@ -191,9 +174,9 @@ function hubLookups(aws: CannedAws) {
     .resolves({ Credentials: { AccessKeyId: 'ASIAPREVIEW', SecretAccessKey: 'preview', SessionToken: 'preview', Expiration: new Date(Date.now() + 900_000) } });
   return spokeAccess({
     own: { ssm: aws.ssm, tagging: aws.tagging, accountDisplayName: async () => ACCOUNT_DISPLAY_NAME.value, notes: notesInMemory([]) },
-    spokes: [PREVIEW_SPOKE],
+    spokes: [WEB_SPOKE],
     sts,
-    clientsFor: () => ({ ssm: spoke.ssm, tagging: spoke.tagging, accountDisplayName: async () => 'Web サービスアカウント', notes: notesInMemory([]) }),
+    clientsFor: () => ({ ssm: spoke.ssm, tagging: spoke.tagging, accountDisplayName: async () => WEB_SPOKE_DISPLAY_NAME, notes: notesInMemory([]) }),
   });
 }
 
@@ -235,7 +218,7 @@ function notifierFor(language: Language, aws: CannedAws, notes: TransitionNote[]
       timeZone: 'Asia/Tokyo',
       environmentName: 'prod',
       unsubscribeContact: PREVIEW_CONTACT[language],
-      ...(fromSpoke ? { spokes: [PREVIEW_SPOKE] } : {}),
+      ...(fromSpoke ? { spokes: [WEB_SPOKE] } : {}),
     },
   });
 }

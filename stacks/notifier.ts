@@ -12,6 +12,7 @@ import type { AlertTopic } from './alert-topic';
 import { arn, type AwsLocation } from './aws-arn';
 import { DeadLetterQueue } from './dead-letter-queue';
 import { IdempotencyTable } from './idempotency-table';
+import type { PolicyStatement } from './iam-policy';
 import { PackagedFunction } from './packaged-function';
 import type { SelfMonitoring } from './self-monitoring';
 
@@ -49,6 +50,33 @@ const MAX_EVENT_AGE_SECONDS = 6 * 60 * 60;
  * needs to never lose one: an idempotency table (one mail per failed run, whatever is delivered
  * twice), retries, and a dead-letter queue for what still fails.
  */
+/**
+ * What the notifier's lookups read in an account and Region: in its own through its role, in a spoke's
+ * through the spoke's read role.
+ */
+export function notifierLookupStatements(location: AwsLocation): PolicyStatement[] {
+  return [
+    {
+      // These three actions support no resource-level permissions.
+      Sid: 'ReadFailedCommandResults',
+      Effect: 'Allow',
+      Action: ['ssm:GetCommandInvocation', 'ssm:ListCommandInvocations', 'ssm:ListCommands'],
+      Resource: '*',
+    },
+    {
+      Sid: 'FindTheCommandOfAnAssociationRun',
+      Effect: 'Allow',
+      Action: ['ssm:DescribeAssociationExecutions', 'ssm:DescribeAssociationExecutionTargets'],
+      Resource: arn(location, 'ssm', 'association/*'),
+    },
+    // Node details for the agent alarm mails; the action supports no resource-level permissions.
+    { Sid: 'ReadManagedNodeDetails', Effect: 'Allow', Action: 'ssm:DescribeInstanceInformation', Resource: '*' },
+    // The Name tag comes from the Resource Groups Tagging API (its client is a fraction of EC2's);
+    // tag:GetResources supports no resource-level permissions, and needs no ec2: action.
+    { Sid: 'ReadInstanceNameTags', Effect: 'Allow', Action: 'tag:GetResources', Resource: '*' },
+  ];
+}
+
 export class Notifier extends Construct {
   readonly function: PackagedFunction;
   readonly deadLetterQueue: DeadLetterQueue;
@@ -94,32 +122,8 @@ export class Notifier extends Construct {
 
     // What the notifier reads and writes; each resource of its own or of the stack grants itself.
     alertTopic.grantPublish(this.function);
-    this.function.addToRolePolicy(
-      {
-        // These three actions support no resource-level permissions.
-        Sid: 'ReadFailedCommandResults',
-        Effect: 'Allow',
-        Action: ['ssm:GetCommandInvocation', 'ssm:ListCommandInvocations', 'ssm:ListCommands'],
-        Resource: '*',
-      },
-      {
-        Sid: 'FindTheCommandOfAnAssociationRun',
-        Effect: 'Allow',
-        Action: ['ssm:DescribeAssociationExecutions', 'ssm:DescribeAssociationExecutionTargets'],
-        Resource: arn(location, 'ssm', 'association/*'),
-      },
-      {
-        // Node details for the agent alarm mails; the action supports no resource-level permissions.
-        Sid: 'ReadManagedNodeDetails',
-        Effect: 'Allow',
-        Action: 'ssm:DescribeInstanceInformation',
-        Resource: '*',
-      },
-    );
+    this.function.addToRolePolicy(...notifierLookupStatements(location));
     accountDisplayName.grantRead(this.function);
-    // The Name tag comes from the Resource Groups Tagging API (its client is a fraction of EC2's);
-    // tag:GetResources supports no resource-level permissions, and needs no ec2: action.
-    this.function.addToRolePolicy({ Sid: 'ReadInstanceNameTags', Effect: 'Allow', Action: 'tag:GetResources', Resource: '*' });
     this.idempotencyTable.grantReadWrite(this.function);
     this.deadLetterQueue.grantSendMessage(this.function);
 

@@ -4,6 +4,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { arn, type AwsLocation } from './aws-arn';
 import { policyDocument, type PolicyHolder, type PolicyStatement } from './iam-policy';
+import { notifierLookupStatements } from './notifier';
 
 export interface SpokeReadRoleProps {
   readonly roleName: string;
@@ -46,23 +47,8 @@ export class SpokeReadRole extends Construct implements PolicyHolder {
       ]),
     });
     this.roleArn = arn(location, 'iam', `role/${props.roleName}`, '');
-    // The same reads the notifier makes in its own account (stacks/notifier.ts).
-    this.addToRolePolicy(
-      {
-        Sid: 'ReadFailedCommandResults',
-        Effect: 'Allow',
-        Action: ['ssm:GetCommandInvocation', 'ssm:ListCommandInvocations', 'ssm:ListCommands'],
-        Resource: '*',
-      },
-      {
-        Sid: 'FindTheCommandOfAnAssociationRun',
-        Effect: 'Allow',
-        Action: ['ssm:DescribeAssociationExecutions', 'ssm:DescribeAssociationExecutionTargets'],
-        Resource: arn(location, 'ssm', 'association/*'),
-      },
-      { Sid: 'ReadManagedNodeDetails', Effect: 'Allow', Action: 'ssm:DescribeInstanceInformation', Resource: '*' },
-      { Sid: 'ReadInstanceNameTags', Effect: 'Allow', Action: 'tag:GetResources', Resource: '*' },
-    );
+    // The same reads the notifier makes in its own account.
+    this.addToRolePolicy(...notifierLookupStatements(location));
     new IamRolePolicy(this, 'policy', {
       name: 'hub-notifier-reads',
       role: this.role.name,

@@ -4,36 +4,21 @@ import { GetCommandInvocationCommand, GetParameterCommand } from '@aws-sdk/clien
 import { GetResourcesCommand } from '@aws-sdk/client-resource-groups-tagging-api';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { SSMProvider } from '@aws-lambda-powertools/parameters/ssm';
-import type { Spoke } from '../../../contract/spokes';
 import { accountDisplayNameReader } from '../../../lambdas/shared/display-name';
 import { createNotifier } from '../../../lambdas/notifier/notifier';
 import { RENEW_BEFORE_EXPIRY_MS, spokeAccess, type RoleCredentials } from '../../../lambdas/notifier/spoke-access';
 import { ACCOUNT_DISPLAY_NAME, cannedAws } from '../../../fixtures/canned-aws';
 import { agentAlarmEvent, failedUpdateAssociation, failedUpdateInvocation, FLEET, FLEET_AGENT_ALARM_PREFIX } from '../../../fixtures/events';
-import { SPOKE_REPORT_SETTINGS } from '../../../fixtures/weekly-report-fleet';
 import { lambdaContext, settings } from './harness';
 import { notesInMemory } from '../../../fixtures/alert-notes';
+import { forwardedFromSpoke, WEB_SPOKE, WEB_SPOKE_DISPLAY_NAME } from '../../../fixtures/spokes';
 import type { TransitionNote } from '../../../lambdas/shared/transition-notes';
 
-/** A spoke of the hub that runs the notifier: another account, another Region. */
-const SPOKE: Spoke = {
-  environment: 'web',
-  account: '555555555555',
-  region: 'us-east-1',
-  readRoleArn: 'arn:aws:iam::555555555555:role/ssm-agent-ops-web-use1-hub-read',
-  displayNameParameter: '/ops/ssm-agent-ops/web/account-display-name',
-  agentAlarmPrefix: 'ssm-agent-ops-web-use1-agent-',
-  watchedStatuses: ['Failed', 'TimedOut'],
-  notesTable: 'ssm-agent-ops-web-use1-alert-notes',
-  report: SPOKE_REPORT_SETTINGS,
-};
-const SPOKE_DISPLAY_NAME = 'Web サービスアカウント';
+const SPOKE = WEB_SPOKE;
+const SPOKE_DISPLAY_NAME = WEB_SPOKE_DISPLAY_NAME;
 const ISSUED_AT = Date.parse('2025-03-11T06:00:00Z');
 
-/** An event as the spoke's rule forwards it: EventBridge keeps its source account and Region. */
-function fromSpoke<Event extends { account: string; region: string }>(event: Event): Event {
-  return JSON.parse(JSON.stringify(event).replaceAll(FLEET.account, SPOKE.account).replaceAll(FLEET.region, SPOKE.region)) as Event;
-}
+const fromSpoke = forwardedFromSpoke;
 
 /** The hub's notifier with its own canned clients, a spoke with canned clients of its own, and STS. */
 function hubHarness(spokeNotesHeld: TransitionNote[] = []) {
