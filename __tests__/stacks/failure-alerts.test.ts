@@ -220,8 +220,8 @@ describe('notifier', () => {
         Resource: 'arn:aws:ssm:ap-northeast-1:333333333333:association/*',
       },
       { Sid: 'ReadManagedNodeDetails', Effect: 'Allow', Action: 'ssm:DescribeInstanceInformation', Resource: '*' },
-      { Sid: 'ReadAccountDisplayName', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: 'arn:aws:ssm:ap-northeast-1:333333333333:parameter/ops/ssm-agent-ops/prod/account-display-name' },
       { Sid: 'ReadInstanceNameTags', Effect: 'Allow', Action: 'tag:GetResources', Resource: '*' },
+      { Sid: 'ReadAccountDisplayName', Effect: 'Allow', Action: 'ssm:GetParameter', Resource: 'arn:aws:ssm:ap-northeast-1:333333333333:parameter/ops/ssm-agent-ops/prod/account-display-name' },
       {
         Sid: 'RememberMailedRuns',
         Effect: 'Allow',
