@@ -1,5 +1,5 @@
 import { DescribeInstancesCommand, type EC2Client, type Instance } from '@aws-sdk/client-ec2';
-import { forEachLimited } from './run-deadline';
+import { readIdSlices } from './id-slices';
 import { errorName } from './sdk';
 
 /** What EC2 says about one instance now, as far as judging its agent's connection needs. */
@@ -31,34 +31,17 @@ const UNKNOWN_ID_ERRORS = new Set(['InvalidInstanceID.NotFound', 'InvalidInstanc
  */
 export async function readInstanceFacts(ec2: EC2Client, ids: readonly string[], options: { concurrency: number; signal?: AbortSignal }): Promise<{ facts: Map<string, InstanceFacts>; calls: number }> {
   const facts = new Map<string, InstanceFacts>();
-  let calls = 0;
-  const slices: string[][] = [];
-  for (let start = 0; start < ids.length; start += IDS_PER_DESCRIBE) slices.push(ids.slice(start, start + IDS_PER_DESCRIBE));
-  const query = async (slice: readonly string[]): Promise<void> => {
-    let token: string | undefined;
-    do {
-      let page;
-      try {
-        calls += 1;
-        page = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [...slice], NextToken: token }), { abortSignal: options.signal });
-      } catch (error) {
-        if (!UNKNOWN_ID_ERRORS.has(errorName(error))) throw error;
-        if (slice.length === 1) return;
-        const half = Math.ceil(slice.length / 2);
-        await query(slice.slice(0, half));
-        await query(slice.slice(half));
-        return;
+  const slicing = { sliceSize: IDS_PER_DESCRIBE, concurrency: options.concurrency, isUnknownId: (error: unknown) => UNKNOWN_ID_ERRORS.has(errorName(error)) };
+  const calls = await readIdSlices(ids, slicing, async (slice, token) => {
+    const page = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [...slice], NextToken: token }), { abortSignal: options.signal });
+    for (const reservation of page.Reservations ?? []) {
+      for (const instance of reservation.Instances ?? []) {
+        const described = factsOf(instance);
+        if (described) facts.set(described.instanceId, described);
       }
-      for (const reservation of page.Reservations ?? []) {
-        for (const instance of reservation.Instances ?? []) {
-          const described = factsOf(instance);
-          if (described) facts.set(described.instanceId, described);
-        }
-      }
-      token = page.NextToken;
-    } while (token);
-  };
-  await forEachLimited(slices, options.concurrency, query);
+    }
+    return page.NextToken;
+  });
   return { facts, calls };
 }
 

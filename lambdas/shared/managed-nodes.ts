@@ -5,7 +5,7 @@ import {
   type SSMClient,
 } from '@aws-sdk/client-ssm';
 import { errorName } from './sdk';
-import { forEachLimited } from './run-deadline';
+import { readIdSlices } from './id-slices';
 
 /** What DescribeInstanceInformation says about one managed node. */
 export interface NodeStatus {
@@ -108,41 +108,22 @@ export async function readByIds(
   options: { filters?: InstanceInformationStringFilter[]; concurrency: number; signal?: AbortSignal },
 ): Promise<IdRead> {
   const found = new Map<string, NodeStatus>();
-  let calls = 0;
-
-  const query = async (slice: readonly string[]): Promise<void> => {
-    let token: string | undefined;
-    do {
-      let page;
-      try {
-        calls += 1;
-        page = await ssm.send(
-          new DescribeInstanceInformationCommand({
-            Filters: [{ Key: 'InstanceIds', Values: [...slice] }, ...(options.filters ?? [])],
-            MaxResults: NODES_PER_PAGE,
-            NextToken: token,
-          }),
-          { abortSignal: options.signal },
-        );
-      } catch (error) {
-        if (errorName(error) !== 'InvalidInstanceId') throw error;
-        // The one ID left is the one Systems Manager refuses: it is not a managed node.
-        if (slice.length === 1) return;
-        const half = Math.ceil(slice.length / 2);
-        await query(slice.slice(0, half));
-        await query(slice.slice(half));
-        return;
-      }
-      for (const info of page.InstanceInformationList ?? []) {
-        const status = nodeStatusOf(info);
-        if (status) found.set(status.instanceId, status);
-      }
-      token = page.NextToken;
-    } while (token);
-  };
-
-  const slices: string[][] = [];
-  for (let start = 0; start < ids.length; start += IDS_PER_QUERY) slices.push(ids.slice(start, start + IDS_PER_QUERY));
-  await forEachLimited(slices, options.concurrency, query);
+  // An ID Systems Manager refuses is not a managed node.
+  const slicing = { sliceSize: IDS_PER_QUERY, concurrency: options.concurrency, isUnknownId: (error: unknown) => errorName(error) === 'InvalidInstanceId' };
+  const calls = await readIdSlices(ids, slicing, async (slice, token) => {
+    const page = await ssm.send(
+      new DescribeInstanceInformationCommand({
+        Filters: [{ Key: 'InstanceIds', Values: [...slice] }, ...(options.filters ?? [])],
+        MaxResults: NODES_PER_PAGE,
+        NextToken: token,
+      }),
+      { abortSignal: options.signal },
+    );
+    for (const info of page.InstanceInformationList ?? []) {
+      const status = nodeStatusOf(info);
+      if (status) found.set(status.instanceId, status);
+    }
+    return page.NextToken;
+  });
   return { found, notFound: ids.filter((id) => !found.has(id)), calls };
 }
