@@ -17,7 +17,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { spokeAccess } from '../lambdas/notifier/spoke-access';
 import { createWeeklyReport } from '../lambdas/weekly-report/report';
 import { VirtualClock } from '../fixtures/virtual-clock';
-import { REPORT_ASSOCIATIONS, REPORT_CWAGENT_NAMESPACE, REPORT_MUTE_TAG, REPORT_TARGET_TAG, registryRecords, reportFleet, writeRegistry } from '../fixtures/weekly-report-fleet';
+import { registryRecords, reportFleetSettings, reportFleet, writeRegistry } from '../fixtures/weekly-report-fleet';
 import { ACCOUNT_DISPLAY_NAME, cannedAws, type CannedAws } from '../fixtures/canned-aws';
 import { forwardedFromSpoke, WEB_SPOKE, WEB_SPOKE_DISPLAY_NAME } from '../fixtures/spokes';
 import { answerCloudWatchAgentUpdateRuns, cloudWatchAgentUpdateInvocation } from '../fixtures/cloudwatch-agent-update';
@@ -319,13 +319,8 @@ async function weeklyFleetReport(language: Language): Promise<PreviewedAlert> {
         topicArn: PROD_ALERT_TOPIC,
         chatTopicArn: PROD_CHAT_TOPIC,
         registryTable,
-        ssmAgentAssociationId: REPORT_ASSOCIATIONS.ssmAgent,
-        cloudWatchAgentAssociationId: REPORT_ASSOCIATIONS.cloudWatchAgent,
-        updateTargetTag: { key: REPORT_TARGET_TAG.key, values: [...REPORT_TARGET_TAG.values] },
-        muteTag: { ...REPORT_MUTE_TAG },
-        startGraceMinutes: 10,
+        ...reportFleetSettings(),
         missingScope: 'all-running',
-        cloudWatchAgentNamespace: REPORT_CWAGENT_NAMESPACE,
         language,
         timeZone: 'Asia/Tokyo',
         environmentName: 'prod',

@@ -10,7 +10,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { scheduledEvent } from '../../fixtures/events';
 import { lambdaContext } from '../../fixtures/lambda-context';
 import { VirtualClock } from '../../fixtures/virtual-clock';
-import { REPORT_ASSOCIATIONS, REPORT_CWAGENT_NAMESPACE, REPORT_MUTE_TAG, REPORT_TARGET_TAG, registryRecords, reportFleet, writeRegistry, type FleetMix } from '../../fixtures/weekly-report-fleet';
+import { registryRecords, reportFleetSettings, reportFleet, writeRegistry, type FleetMix } from '../../fixtures/weekly-report-fleet';
 import { logger } from '../../lambdas/shared/powertools';
 import { createWeeklyReport, type WeeklyReportSummary } from '../../lambdas/weekly-report/report';
 import { WEEKLY_REPORT_TIMEOUT_SECONDS } from '../../stacks/weekly-report';
@@ -77,13 +77,7 @@ export async function benchWeeklyReport(nodes: number, week: ReportFigures['week
       settings: {
         topicArn: 'arn:aws:sns:ap-northeast-1:123456789012:OPE',
         registryTable: REGISTRY,
-        ssmAgentAssociationId: REPORT_ASSOCIATIONS.ssmAgent,
-        cloudWatchAgentAssociationId: REPORT_ASSOCIATIONS.cloudWatchAgent,
-        updateTargetTag: { key: REPORT_TARGET_TAG.key, values: [...REPORT_TARGET_TAG.values] },
-        muteTag: { ...REPORT_MUTE_TAG },
-        startGraceMinutes: 10,
-        missingScope: 'update-targets',
-        cloudWatchAgentNamespace: REPORT_CWAGENT_NAMESPACE,
+        ...reportFleetSettings(),
         language: 'ja',
         timeZone: 'Asia/Tokyo',
         environmentName: 'bench',

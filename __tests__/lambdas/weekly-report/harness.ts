@@ -3,13 +3,7 @@ import { PublishCommand, SNSClient, type PublishCommandInput } from '@aws-sdk/cl
 import { scheduledEvent } from '../../../fixtures/events';
 import { lambdaContext } from '../../../fixtures/lambda-context';
 import type { VirtualClock } from '../../../fixtures/virtual-clock';
-import {
-  REPORT_ASSOCIATIONS,
-  REPORT_CWAGENT_NAMESPACE,
-  REPORT_MUTE_TAG,
-  REPORT_TARGET_TAG,
-  type ReportFleet,
-} from '../../../fixtures/weekly-report-fleet';
+import { reportFleetSettings, type ReportFleet } from '../../../fixtures/weekly-report-fleet';
 import { createWeeklyReport, type WeeklyReportSettings } from '../../../lambdas/weekly-report/report';
 import { WEEKLY_REPORT_TIMEOUT_SECONDS } from '../../../stacks/weekly-report';
 import { PROD } from '../../helpers/agent-health';
@@ -22,13 +16,7 @@ export const REPORT_SETTINGS: WeeklyReportSettings = {
   topicArn: MAIL_TOPIC,
   chatTopicArn: CHAT_TOPIC,
   registryTable: PROD.registryTable,
-  ssmAgentAssociationId: REPORT_ASSOCIATIONS.ssmAgent,
-  cloudWatchAgentAssociationId: REPORT_ASSOCIATIONS.cloudWatchAgent,
-  updateTargetTag: { key: REPORT_TARGET_TAG.key, values: [...REPORT_TARGET_TAG.values] },
-  muteTag: { ...REPORT_MUTE_TAG },
-  startGraceMinutes: 10,
-  missingScope: 'update-targets',
-  cloudWatchAgentNamespace: REPORT_CWAGENT_NAMESPACE,
+  ...reportFleetSettings(),
   language: 'ja',
   timeZone: 'Asia/Tokyo',
   environmentName: 'prod',
