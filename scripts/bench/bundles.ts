@@ -10,6 +10,7 @@ import { environmentNames } from '../../contract/names';
 import { notifierEnvironment } from '../../contract/notifier-environment';
 import { subscriptionCheckEnvironment } from '../../contract/subscription-check-environment';
 import { weeklyReportEnvironment } from '../../contract/weekly-report-environment';
+import { reportFleetSettings } from '../../fixtures/weekly-report-fleet';
 import { bundleOptions, lambdaNames, DIST_DIR, LAMBDAS_DIR } from '../build';
 import { measureNode, median } from './measure';
 
@@ -64,14 +65,8 @@ const STAND_IN_ENVIRONMENTS: Record<string, Record<string, string>> = {
     topicArn: 'arn:aws:sns:ap-northeast-1:123456789012:OPE',
     displayNameParameter: '/ops/ssm-agent-ops/bench/account-display-name',
     registryTable: BENCH.nodeRegistryTable,
-    ssmAgentAssociationId: '8dc7f3b1-1f3a-4c55-9a2e-0e5b7a1c2d01',
-    cloudWatchAgentAssociationId: '8dc7f3b1-1f3a-4c55-9a2e-0e5b7a1c2d02',
-    updateTargetTag: { key: 'ope-type', values: ['auto'] },
-    muteTag: { key: 'ssm-agent-ops:mute', value: 'true' },
-    startGraceMinutes: 10,
-    missingScope: 'update-targets',
+    ...reportFleetSettings(),
     registryScopedToTargets: undefined,
-    cloudWatchAgentNamespace: 'CWAgent',
     language: 'ja',
     timeZone: 'Asia/Tokyo',
     environmentName: 'bench',
